@@ -1,0 +1,319 @@
+package io.muster.store.catalog;
+
+import io.muster.store.command.Command;
+import io.muster.store.command.Entry;
+import io.muster.store.command.Result;
+import io.muster.store.model.Instance;
+import io.muster.store.model.Member;
+import io.muster.store.model.ServiceEntry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The registry's replicated state. One thread applies entries (Ratis's apply thread); any number of threads
+ * read. Each service is published as an immutable {@link ServiceEntry}, so a read sees a whole entry's effect
+ * on a service or none of it, without locks.
+ *
+ * <p>Apply is deterministic (design rule 1): it reads only the entry and the state before it. The indexes it
+ * keeps move only when a read's answer would change (rule 3): a checkpoint of renewals moves none.
+ */
+public final class Catalog {
+    private final ConcurrentHashMap<String, ServiceEntry> services = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> renewals = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> options = new ConcurrentHashMap<>();
+    private final List<CatalogListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentSkipListMap<Long, List<CompletableFuture<Long>>> appliedWaiters = new ConcurrentSkipListMap<>();
+    private volatile long changeIndex;
+    private volatile long appliedIndex;
+
+    public void addListener(CatalogListener listener) {
+        listeners.add(listener);
+    }
+
+    /** The index of the last entry that changed any service. */
+    public long changeIndex() {
+        return changeIndex;
+    }
+
+    /** The index of the last entry applied, whether or not it changed anything. */
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    public Optional<ServiceEntry> service(String name) {
+        return Optional.ofNullable(services.get(name));
+    }
+
+    /** Every service, including those whose instances have all left (they are empty). */
+    public Collection<ServiceEntry> services() {
+        return services.values();
+    }
+
+    /** Last checkpointed renewal of each TTL instance, keyed {@code service/id}, epoch ms. */
+    public Map<String, Long> renewals() {
+        return Map.copyOf(renewals);
+    }
+
+    /** Operator settings replicated with the catalog; absent means the server's configured default. */
+    public Optional<String> option(String name) {
+        return Optional.ofNullable(options.get(name));
+    }
+
+    public Map<String, Member> members() {
+        return Map.copyOf(members);
+    }
+
+    /**
+     * Completes once an entry at or beyond {@code index} is applied here. Completion happens on the apply
+     * thread; callers must move their work elsewhere.
+     */
+    public CompletableFuture<Long> awaitApplied(long index) {
+        if (appliedIndex >= index) {
+            return CompletableFuture.completedFuture(appliedIndex);
+        }
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        appliedWaiters.compute(index, (k, list) -> {
+            List<CompletableFuture<Long>> l = list == null ? new ArrayList<>() : list;
+            l.add(f);
+            return l;
+        });
+        // Re-check: an apply may have passed index between the first check and the registration above.
+        if (appliedIndex >= index) {
+            releaseWaiters(appliedIndex);
+        }
+        return f;
+    }
+
+    /** Applies one log entry at {@code index}; returns one result per command, in order. */
+    public List<Result> apply(long index, Entry entry) {
+        Map<String, TreeMap<String, Instance>> touched = new HashMap<>();
+        List<Result> results = new ArrayList<>(entry.commands().size());
+        boolean restored = false;
+        for (Command command : entry.commands()) {
+            Result.Code code;
+            if (command instanceof Command.Register r) {
+                code = register(r, entry.time(), touched);
+            } else if (command instanceof Command.Deregister d) {
+                code = deregister(d, touched);
+            } else if (command instanceof Command.SetStatus st) {
+                code = setStatus(st, entry.time(), touched);
+            } else if (command instanceof Command.Checkpoint c) {
+                code = checkpoint(c);
+            } else if (command instanceof Command.PublishMember m) {
+                code = publishMember(m);
+            } else if (command instanceof Command.SetOption o) {
+                options.put(o.name(), o.value());
+                code = Result.Code.OK;
+            } else if (command instanceof Command.Restore r) {
+                code = restore(r, index, touched);
+                restored |= code == Result.Code.OK;
+            } else {
+                throw new IllegalStateException("unknown command " + command.getClass());
+            }
+            results.add(new Result(code, index));
+        }
+        Set<String> changed = publish(index, touched);
+        if (restored) {
+            changed = new LinkedHashSet<>(services.keySet());
+        }
+        if (!changed.isEmpty()) {
+            changeIndex = index;
+        }
+        appliedIndex = index;
+        if (!changed.isEmpty()) {
+            for (CatalogListener l : listeners) {
+                l.changed(index, changed);
+            }
+        }
+        releaseWaiters(index);
+        return results;
+    }
+
+    /** Marks an entry that carried no catalog commands (Ratis metadata, configuration) as applied. */
+    public void skip(long index) {
+        appliedIndex = index;
+        releaseWaiters(index);
+    }
+
+    private Result.Code register(Command.Register r, long time, Map<String, TreeMap<String, Instance>> touched) {
+        TreeMap<String, Instance> instances = working(r.service(), touched);
+        Instance old = instances.get(r.id());
+        if (old != null && old.spec().equals(r.spec())) {
+            return Result.Code.OK;
+        }
+        Instance fresh;
+        if (old != null && sameCheckKind(old, r)) {
+            // A changed spec keeps the instance's identity and earned status; only a new kind of check resets it.
+            fresh = new Instance(r.id(), r.spec(), old.status(), old.note(), old.registeredAt(), old.statusSince());
+        } else {
+            var status = r.spec().check() == null ? io.muster.store.model.Status.PASSING : r.spec().check().initialStatus();
+            fresh = new Instance(r.id(), r.spec(), status, "", time, time);
+        }
+        instances.put(r.id(), fresh);
+        if (r.spec().check() instanceof io.muster.store.model.Check.Ttl) {
+            renewals.put(key(r.service(), r.id()), time);
+        }
+        return Result.Code.OK;
+    }
+
+    private static boolean sameCheckKind(Instance old, Command.Register r) {
+        var a = old.check();
+        var b = r.spec().check();
+        return a == null ? b == null : b != null && a.getClass() == b.getClass();
+    }
+
+    private Result.Code deregister(Command.Deregister d, Map<String, TreeMap<String, Instance>> touched) {
+        if (!exists(d.service(), d.id(), touched)) {
+            return Result.Code.NOT_FOUND;
+        }
+        TreeMap<String, Instance> instances = working(d.service(), touched);
+        Instance old = instances.get(d.id());
+        if (d.registeredAt() != 0 && old.registeredAt() != d.registeredAt()) {
+            return Result.Code.NOT_FOUND;
+        }
+        instances.remove(d.id());
+        renewals.remove(key(d.service(), d.id()));
+        return Result.Code.OK;
+    }
+
+    private Result.Code setStatus(Command.SetStatus s, long time, Map<String, TreeMap<String, Instance>> touched) {
+        if (!exists(s.service(), s.id(), touched)) {
+            return Result.Code.NOT_FOUND;
+        }
+        TreeMap<String, Instance> current = touched.get(s.service());
+        Instance old = current != null ? current.get(s.id()) : services.get(s.service()).instances().get(s.id());
+        if (old.registeredAt() != s.registeredAt()) {
+            return Result.Code.NOT_FOUND;
+        }
+        String note = s.note() == null ? "" : s.note();
+        if (old.status() == s.status() && old.note().equals(note)) {
+            return Result.Code.OK;
+        }
+        working(s.service(), touched).put(s.id(), old.withStatus(s.status(), note, time));
+        return Result.Code.OK;
+    }
+
+    private Result.Code checkpoint(Command.Checkpoint c) {
+        c.renewals().forEach((k, t) -> renewals.merge(k, t, Math::max));
+        return Result.Code.OK;
+    }
+
+    private Result.Code publishMember(Command.PublishMember m) {
+        members.put(m.member().id(), m.member());
+        return Result.Code.OK;
+    }
+
+    private Result.Code restore(Command.Restore r, long index, Map<String, TreeMap<String, Instance>> touched) {
+        SnapshotData data;
+        try {
+            data = SnapshotFormat.read(r.snapshot());
+        } catch (IllegalArgumentException e) {
+            // Checked before proposing; a bad file that got here anyway must change nothing, on every node alike.
+            return Result.Code.INVALID;
+        }
+        touched.clear();
+        services.clear();
+        renewals.clear();
+        data.services().forEach(s -> services.put(s.name(), new ServiceEntry(s.name(), index, s.instances())));
+        renewals.putAll(data.renewals());
+        // Members describe the running cluster, not the backup's: keep ours.
+        return Result.Code.OK;
+    }
+
+    private boolean exists(String service, String id, Map<String, TreeMap<String, Instance>> touched) {
+        TreeMap<String, Instance> w = touched.get(service);
+        if (w != null) {
+            return w.containsKey(id);
+        }
+        ServiceEntry e = services.get(service);
+        return e != null && e.instances().containsKey(id);
+    }
+
+    private TreeMap<String, Instance> working(String service, Map<String, TreeMap<String, Instance>> touched) {
+        return touched.computeIfAbsent(service, s -> {
+            ServiceEntry e = services.get(s);
+            return e == null ? new TreeMap<>() : new TreeMap<>(e.instances());
+        });
+    }
+
+    /** Publishes the services an entry changed; a service whose instances are unchanged keeps its index. */
+    private Set<String> publish(long index, Map<String, TreeMap<String, Instance>> touched) {
+        Set<String> changed = new LinkedHashSet<>();
+        touched.forEach((name, instances) -> {
+            ServiceEntry before = services.get(name);
+            if (before != null && before.instances().equals(instances)) {
+                return;
+            }
+            if (before == null && instances.isEmpty()) {
+                return;
+            }
+            services.put(name, new ServiceEntry(name, index, instances));
+            changed.add(name);
+        });
+        return changed;
+    }
+
+    private void releaseWaiters(long index) {
+        if (appliedWaiters.isEmpty()) {
+            return;
+        }
+        var ready = appliedWaiters.headMap(index, true);
+        while (!ready.isEmpty()) {
+            var first = ready.pollFirstEntry();
+            if (first == null) {
+                break;
+            }
+            first.getValue().forEach(f -> f.complete(index));
+        }
+    }
+
+    /** Loads a snapshot into an empty or stale catalog, replacing everything. */
+    public void load(SnapshotData data) {
+        services.clear();
+        renewals.clear();
+        members.clear();
+        data.services().forEach(s -> services.put(s.name(), new ServiceEntry(s.name(), s.index(), s.instances())));
+        renewals.putAll(data.renewals());
+        data.members().forEach(m -> members.put(m.id(), m));
+        options.clear();
+        if (data.options() != null) {
+            options.putAll(data.options());
+        }
+        changeIndex = data.changeIndex();
+        appliedIndex = data.appliedIndex();
+        Set<String> all = new LinkedHashSet<>(services.keySet());
+        if (!all.isEmpty()) {
+            for (CatalogListener l : listeners) {
+                l.changed(changeIndex, all);
+            }
+        }
+        releaseWaiters(appliedIndex);
+    }
+
+    /** A consistent copy for a snapshot; call on the apply thread so nothing changes meanwhile. */
+    public SnapshotData export() {
+        List<SnapshotData.ServiceData> list = new ArrayList<>();
+        services.values().stream()
+                .sorted(java.util.Comparator.comparing(ServiceEntry::name))
+                .forEach(e -> list.add(new SnapshotData.ServiceData(e.name(), e.index(), e.instances())));
+        return new SnapshotData(SnapshotFormat.FORMAT, SnapshotFormat.VERSION, appliedIndex, changeIndex, list,
+                new TreeMap<>(renewals), members.values().stream().sorted(java.util.Comparator.comparing(Member::id)).toList(),
+                new TreeMap<>(options));
+    }
+
+    public static String key(String service, String id) {
+        return service + "/" + id;
+    }
+}

@@ -1,0 +1,66 @@
+package io.muster.store.catalog;
+
+import io.muster.store.model.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The snapshot file: gzip-compressed JSON with a format name and version up front. The same file serves
+ * Raft snapshots and operator backups. A reader refuses other formats and versions it does not know.
+ */
+public final class SnapshotFormat {
+    public static final String FORMAT = "muster-snapshot";
+    public static final int VERSION = 1;
+
+    private SnapshotFormat() {
+    }
+
+    public static void write(SnapshotData data, OutputStream out) throws IOException {
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16)) {
+            Json.mapper().writeValue(gz, data);
+        }
+    }
+
+    public static SnapshotData read(InputStream in) throws IOException {
+        SnapshotData data;
+        try (GZIPInputStream gz = new GZIPInputStream(in, 1 << 16)) {
+            data = Json.mapper().readValue(gz, SnapshotData.class);
+        } catch (IOException e) {
+            throw new IOException("not a readable Muster snapshot: " + e.getMessage(), e);
+        }
+        if (!FORMAT.equals(data.format())) {
+            throw new IOException("not a Muster snapshot (format " + data.format() + ")");
+        }
+        if (data.version() != VERSION) {
+            throw new IOException("unsupported snapshot version " + data.version() + "; this build reads " + VERSION);
+        }
+        if (data.services() == null || data.renewals() == null || data.members() == null) {
+            throw new IOException("incomplete Muster snapshot");
+        }
+        return data;
+    }
+
+    /** Reads a snapshot held in memory; failures are {@link IllegalArgumentException}s. */
+    public static SnapshotData read(byte[] bytes) {
+        try {
+            return read(new ByteArrayInputStream(bytes));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    public static byte[] toBytes(SnapshotData data) {
+        var out = new java.io.ByteArrayOutputStream();
+        try {
+            write(data, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

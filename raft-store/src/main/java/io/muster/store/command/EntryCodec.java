@@ -1,0 +1,58 @@
+package io.muster.store.command;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.muster.store.model.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Wire format of a log entry: {@code [version byte][8-byte leader time][JSON array of commands]}.
+ * The time sits in a fixed slot so the leader can stamp it without parsing the commands again.
+ * Version 1 is the only one; an unknown version fails loudly rather than applying garbage.
+ */
+public final class EntryCodec {
+    public static final byte VERSION = 1;
+    private static final int HEADER = 9;
+    private static final TypeReference<List<Command>> COMMANDS = new TypeReference<>() {
+    };
+
+    private EntryCodec() {
+    }
+
+    public static byte[] encode(Entry entry) {
+        try {
+            byte[] json = Json.mapper().writerFor(COMMANDS).writeValueAsBytes(entry.commands());
+            ByteBuffer buf = ByteBuffer.allocate(HEADER + json.length);
+            buf.put(VERSION).putLong(entry.time()).put(json);
+            return buf.array();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Entry decode(byte[] bytes) {
+        if (bytes.length < HEADER || bytes[0] != VERSION) {
+            throw new IllegalArgumentException("unknown log entry format (" + bytes.length + " bytes, version "
+                    + (bytes.length > 0 ? bytes[0] : -1) + ")");
+        }
+        long time = ByteBuffer.wrap(bytes, 1, 8).getLong();
+        try {
+            List<Command> commands = Json.mapper().readerFor(COMMANDS).readValue(bytes, HEADER, bytes.length - HEADER);
+            return new Entry(time, commands);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt log entry: " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns a copy of {@code bytes} with the leader's time in the time slot. */
+    public static byte[] stamp(byte[] bytes, long time) {
+        if (bytes.length < HEADER || bytes[0] != VERSION) {
+            throw new IllegalArgumentException("unknown log entry format");
+        }
+        byte[] copy = bytes.clone();
+        ByteBuffer.wrap(copy, 1, 8).putLong(time);
+        return copy;
+    }
+}

@@ -1,0 +1,371 @@
+package io.muster.store.raft;
+
+import io.muster.store.catalog.Catalog;
+import io.muster.store.command.Command;
+import io.muster.store.command.Entry;
+import io.muster.store.command.EntryCodec;
+import io.muster.store.command.Result;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of the Raft group: a Ratis server holding the {@link Catalog}, and a Ratis client that carries
+ * this node's writes and leader-bound queries to whichever member leads. Writes may be submitted on any
+ * member; the client follows leadership, so callers never have to find the leader.
+ */
+public final class RaftNode implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+    /** Stable across restarts: Ratis keeps each group's storage under a directory named after this id. */
+    public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("muster-registry".getBytes()));
+    private static final Duration WRITE_DEADLINE = Duration.ofSeconds(8);
+    /** Largest log entry, which bounds the size of a restorable backup. */
+    public static final int MAX_ENTRY_BYTES = 16 << 20;
+
+    private final RaftSettings settings;
+    private final Catalog catalog;
+    private final CatalogStateMachine stateMachine;
+    private final RaftPeerId selfId;
+    private RaftServer server;
+    private RaftClient client;
+    private volatile boolean closed;
+
+    public RaftNode(RaftSettings settings, Catalog catalog) {
+        this.settings = settings;
+        this.catalog = catalog;
+        this.stateMachine = new CatalogStateMachine(catalog, settings.clock());
+        this.selfId = RaftPeerId.valueOf(settings.id());
+    }
+
+    public String id() {
+        return settings.id();
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public void start() throws IOException {
+        List<RaftPeer> peers = settings.peers().stream()
+                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build())
+                .toList();
+        RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
+        RaftProperties props = serverProperties();
+        server = RaftServer.newBuilder()
+                .setServerId(selfId)
+                .setGroup(group)
+                .setProperties(props)
+                .setStateMachine(stateMachine)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        client = RaftClient.newBuilder()
+                .setProperties(clientProperties())
+                .setRaftGroup(group)
+                .setLeaderId(null)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
+                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+        LOG.info("Raft member {} started at {} (group {}, peers {})", settings.id(), settings.raftAddress(),
+                GROUP_ID.getUuid(), settings.peers());
+    }
+
+    private RaftProperties serverProperties() {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(settings.dataDir().resolve("raft").toFile()));
+        int port = Integer.parseInt(settings.raftAddress().substring(settings.raftAddress().lastIndexOf(':') + 1));
+        GrpcConfigKeys.Server.setPort(p, port);
+        long min = settings.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotThreshold());
+        RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, settings.snapshotThreshold()));
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        // Purge up to the snapshot even if a member is down: it catches up by InstallSnapshot instead of
+        // pinning the log forever.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, settings.snapshotThreshold()));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("4MB"));
+        // Ratis's default backs off to 1 s and then 5 s between retries to a follower, which made a restarted
+        // follower wait seconds to catch up (ratis-notes 5.4); the long last tier avoids a busy loop.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, 100ms,100, 1s,1000000");
+        RaftServerConfigKeys.Write.setElementLimit(p, 8192);
+        // An entry may carry a whole backup being restored (gzip JSON), so allow entries up to MAX_ENTRY_BYTES;
+        // Ratis requires the write buffer and the gRPC message limit to exceed the appender's buffer.
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(MAX_ENTRY_BYTES));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(MAX_ENTRY_BYTES + (1 << 20)));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(MAX_ENTRY_BYTES + (2 << 20)));
+        return p;
+    }
+
+    private static RaftProperties clientProperties() {
+        RaftProperties p = new RaftProperties();
+        // Above the batcher's in-flight cap, so async sends never block the caller on Ratis's semaphore.
+        RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, 1024);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(MAX_ENTRY_BYTES + (2 << 20)));
+        return p;
+    }
+
+    /** Registers hooks that run when leadership changes. */
+    public void addLeadershipListener(LeadershipListener listener) {
+        stateMachine.addLeadershipListener(listener);
+    }
+
+    /** Serves extension queries (for example forwarded heartbeats) when this node is leader. */
+    public void setExtensionHandler(Function<byte[], CompletableFuture<byte[]>> handler) {
+        stateMachine.setExtensionHandler(handler);
+    }
+
+    /**
+     * Proposes one entry holding {@code commands}. Completes once it is committed on a majority and applied on
+     * this node, so a read here right after sees it. Fails with {@link NoLeaderException} when no leader
+     * answers within the write deadline.
+     */
+    public CompletableFuture<Committed> submit(List<Command> commands) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new NoLeaderException("node is shutting down", null));
+        }
+        byte[] bytes = EntryCodec.encode(new Entry(0, commands));
+        return client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(bytes)))
+                .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((reply, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(noLeader("write", error));
+                    }
+                    if (!reply.isSuccess()) {
+                        throw new CompletionException(noLeader("write", reply.getException()));
+                    }
+                    return reply;
+                })
+                .thenCompose(reply -> {
+                    List<Result.Code> codes = decodeCodes(reply.getMessage().getContent().toByteArray());
+                    long index = reply.getLogIndex();
+                    return catalog.awaitApplied(index).thenApply(ignored -> new Committed(index, codes));
+                });
+    }
+
+    private static List<Result.Code> decodeCodes(byte[] bytes) {
+        Result.Code[] all = Result.Code.values();
+        List<Result.Code> codes = new ArrayList<>(bytes.length);
+        for (byte b : bytes) {
+            codes.add(all[b]);
+        }
+        return codes;
+    }
+
+    /**
+     * Completes once this node's catalog is as fresh as {@code consistency} asks; the caller then reads the
+     * local catalog. Reading local state after the barrier is safe because state only moves forward.
+     */
+    public CompletableFuture<Long> readBarrier(Consistency consistency) {
+        if (consistency == Consistency.STALE) {
+            return CompletableFuture.completedFuture(catalog.appliedIndex());
+        }
+        Message query = Message.valueOf(UnsafeByteOperations.unsafeWrap(new byte[] {CatalogStateMachine.QUERY_APPLIED_INDEX}));
+        CompletableFuture<RaftClientReply> reply;
+        if (consistency == Consistency.CONSISTENT) {
+            // Read-index on this very member: it learns the leader's commit index and waits to apply it.
+            reply = client.async().sendReadOnly(query, selfId);
+        } else if (isLeader()) {
+            return CompletableFuture.completedFuture(catalog.appliedIndex());
+        } else {
+            reply = client.async().sendReadOnlyNonLinearizable(query);
+        }
+        return reply.orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((r, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(noLeader("read", error));
+                    }
+                    if (!r.isSuccess()) {
+                        throw new CompletionException(noLeader("read", r.getException()));
+                    }
+                    return ByteBuffer.wrap(r.getMessage().getContent().toByteArray()).getLong();
+                })
+                .thenCompose(catalog::awaitApplied);
+    }
+
+    /** Sends an extension query to the leader's state machine (not logged). */
+    public CompletableFuture<byte[]> askLeader(byte[] body) {
+        byte[] msg = new byte[body.length + 1];
+        msg[0] = CatalogStateMachine.QUERY_EXTENSION;
+        System.arraycopy(body, 0, msg, 1, body.length);
+        return client.async().sendReadOnlyNonLinearizable(Message.valueOf(UnsafeByteOperations.unsafeWrap(msg)))
+                .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((r, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(noLeader("forward", error));
+                    }
+                    if (!r.isSuccess()) {
+                        throw new CompletionException(noLeader("forward", r.getException()));
+                    }
+                    return r.getMessage().getContent().toByteArray();
+                });
+    }
+
+    private static NoLeaderException noLeader(String what, Throwable cause) {
+        Throwable root = cause;
+        while ((root instanceof CompletionException || root instanceof java.util.concurrent.ExecutionException)
+                && root.getCause() != null) {
+            root = root.getCause();
+        }
+        String reason = root instanceof TimeoutException ? "timed out waiting for a leader" : String.valueOf(root);
+        return new NoLeaderException(what + " failed: " + reason, root);
+    }
+
+    private Optional<RaftServer.Division> division() {
+        try {
+            return server == null ? Optional.empty() : Optional.of(server.getDivision(GROUP_ID));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public boolean isLeader() {
+        return division().map(d -> d.getInfo().isLeader()).orElse(false);
+    }
+
+    /** Leader and has applied all earlier terms' entries: may act for the cluster (expire leases, etc.). */
+    public boolean isReadyLeader() {
+        return division().map(d -> d.getInfo().isLeader() && d.getInfo().isLeaderReady()).orElse(false);
+    }
+
+    public Optional<String> leaderId() {
+        return division().map(d -> d.getInfo().getLeaderId()).map(RaftPeerId::toString);
+    }
+
+    /** Milliseconds since this node last heard from the leader; 0 on the leader, -1 if it never has. */
+    public long lastContactMs() {
+        return division().map(d -> {
+            var info = d.getInfo();
+            if (info.isLeader()) {
+                return 0L;
+            }
+            var role = info.getRoleInfoProto();
+            if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+                return role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
+            }
+            return -1L;
+        }).orElse(-1L);
+    }
+
+    public ClusterStatus status() {
+        Optional<RaftServer.Division> d = division();
+        if (d.isEmpty()) {
+            return new ClusterStatus(settings.id(), Optional.empty(), 0, "STARTING", catalog.appliedIndex(), -1, List.of());
+        }
+        var info = d.get().getInfo();
+        var role = info.getRoleInfoProto();
+        Map<String, Long> contact = new HashMap<>();
+        if (role.hasLeaderInfo()) {
+            for (RaftProtos.ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+                contact.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+            }
+        }
+        Map<String, Long> commits = new HashMap<>();
+        for (RaftProtos.CommitInfoProto c : d.get().getCommitInfos()) {
+            commits.put(c.getServer().getId().toStringUtf8(), c.getCommitIndex());
+        }
+        Optional<String> leader = Optional.ofNullable(info.getLeaderId()).map(RaftPeerId::toString);
+        List<ClusterStatus.MemberStatus> members = new ArrayList<>();
+        for (RaftPeer peer : d.get().getRaftConf().getCurrentPeers()) {
+            String id = peer.getId().toString();
+            boolean self = id.equals(settings.id());
+            String memberRole = leader.filter(id::equals).isPresent() ? "leader" : "follower";
+            long lastContact = self ? (info.isLeader() ? 0 : lastContactMs()) : contact.getOrDefault(id, -1L);
+            long applied = self ? catalog.appliedIndex() : commits.getOrDefault(id, -1L);
+            members.add(new ClusterStatus.MemberStatus(id, peer.getAddress(), memberRole, lastContact, applied));
+        }
+        members.sort(java.util.Comparator.comparing(ClusterStatus.MemberStatus::id));
+        return new ClusterStatus(settings.id(), leader, info.getCurrentTerm(), info.getCurrentRole().name().toLowerCase(),
+                catalog.appliedIndex(), lastContactMs(), members);
+    }
+
+    /** Commit index this node knows; used to decide whether it has applied what it was sent. */
+    public long commitIndex() {
+        return division().map(d -> d.getRaftLog().getLastCommittedIndex()).orElse(0L);
+    }
+
+    /** Forces a snapshot on this member now, whatever the creation gap (used by tests and operators). */
+    public long takeSnapshot() throws IOException {
+        RaftClientReply reply = client.getSnapshotManagementApi(selfId).create(true, 30_000);
+        if (!reply.isSuccess()) {
+            throw new IOException("snapshot failed", reply.getException());
+        }
+        return reply.getLogIndex();
+    }
+
+    public void transferLeadership(String to, Duration timeout) throws IOException {
+        RaftClientReply reply = client.admin().transferLeadership(to == null ? null : RaftPeerId.valueOf(to), timeout.toMillis());
+        if (!reply.isSuccess()) {
+            throw new IOException("leadership transfer failed", reply.getException());
+        }
+    }
+
+    public List<RaftPeer> currentPeers() {
+        return division().map(d -> List.copyOf(d.getRaftConf().getCurrentPeers())).orElse(List.of());
+    }
+
+    /** Changes the voting membership (Raft configuration change through the leader). */
+    public void setMembers(List<RaftSettings.Peer> peers) throws IOException {
+        List<RaftPeer> list = peers.stream()
+                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build())
+                .toList();
+        RaftClientReply reply = client.admin().setConfiguration(list);
+        if (!reply.isSuccess()) {
+            throw new IOException("configuration change failed", reply.getException());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        LOG.info("Raft member {} stopped", settings.id());
+    }
+}

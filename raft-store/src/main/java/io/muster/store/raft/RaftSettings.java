@@ -1,0 +1,49 @@
+package io.muster.store.raft;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How one node runs its Raft server.
+ *
+ * @param electionTimeout the lower bound of Ratis's randomized election timeout; the upper bound is twice it.
+ *        500 ms elects a new leader in about 1.2 s on loopback; Ratis's default of 150 ms made leaders on this
+ *        2-core class of machine step down under load (see docs/architecture.md).
+ * @param snapshotThreshold log entries between automatic snapshots
+ */
+public record RaftSettings(
+        String id,
+        String raftAddress,
+        List<Peer> peers,
+        Path dataDir,
+        Duration electionTimeout,
+        long snapshotThreshold,
+        Clock clock) {
+
+    /** A member of the initial configuration. */
+    public record Peer(String id, String raftAddress) {
+    }
+
+    public RaftSettings {
+        peers = List.copyOf(peers);
+    }
+
+    /** Parses {@code n1@127.0.0.1:8701,n2@127.0.0.1:8711}. */
+    public static List<Peer> parsePeers(String spec) {
+        if (spec == null || spec.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(spec.split(","))
+                .map(String::trim)
+                .map(p -> {
+                    int at = p.indexOf('@');
+                    if (at <= 0 || at == p.length() - 1) {
+                        throw new IllegalArgumentException("peer must look like id@host:port, got: " + p);
+                    }
+                    return new Peer(p.substring(0, at), p.substring(at + 1));
+                })
+                .toList();
+    }
+}

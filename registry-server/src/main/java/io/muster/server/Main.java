@@ -1,0 +1,39 @@
+package io.muster.server;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code muster server [flags]}: runs one member until SIGTERM, then shuts it down gracefully. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        List<String> list = Arrays.asList(args);
+        if (!list.isEmpty() && list.get(0).equals("server")) {
+            list = list.subList(1, list.size());
+        }
+        if (list.contains("--help") || list.contains("-h")) {
+            System.out.print(ServerConfig.usage());
+            return;
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.parse(list, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("muster: " + e.getMessage());
+            System.err.print(ServerConfig.usage());
+            System.exit(2);
+            return;
+        }
+        MusterServer server = new MusterServer(config);
+        try {
+            server.start();
+        } catch (Exception e) {
+            System.err.println("muster: could not start: " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "muster-shutdown"));
+    }
+}

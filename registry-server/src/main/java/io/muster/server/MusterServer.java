@@ -1,0 +1,206 @@
+package io.muster.server;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.muster.server.http.HttpApi;
+import io.muster.server.lease.HeartbeatRouter;
+import io.muster.server.lease.LeaseManager;
+import io.muster.server.metrics.RaftMetrics;
+import io.muster.server.watch.WatchHub;
+import io.muster.server.write.WriteBatcher;
+import io.muster.store.catalog.Catalog;
+import io.muster.store.command.Command;
+import io.muster.store.model.Member;
+import io.muster.store.raft.RaftNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One Muster process: a Raft member with its HTTP API, leases and metrics. {@link #close()} is graceful. */
+public final class MusterServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MusterServer.class);
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final Catalog catalog = new Catalog();
+    private final RaftNode node;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private Vertx vertx;
+    private HttpServer http;
+    private LeaseManager leases;
+    private WatchHub watches;
+    private volatile boolean shuttingDown;
+    private volatile boolean closed;
+    private Thread publisher;
+
+    public MusterServer(ServerConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    public MusterServer(ServerConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.node = new RaftNode(config.raftSettings(clock), catalog);
+    }
+
+    public MusterServer start() throws IOException {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        watches = new WatchHub(vertx);
+        catalog.addListener(watches);
+        node.start();
+        new RaftMetrics(node, meters);
+        leases = new LeaseManager(node, config.leases(), clock::millis, meters);
+        HeartbeatRouter heartbeats = new HeartbeatRouter(node, leases);
+        node.setExtensionHandler(heartbeats::serveForwarded);
+        WriteBatcher writes = new WriteBatcher(node, config.writeBatch(), config.writeInFlight());
+        io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
+                .description("blocking queries parked on this node").register(meters);
+        var router = HttpApi.router(vertx, node, writes, heartbeats, watches, meters, meters::scrape, () -> shuttingDown);
+        http = await(vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(16384))
+                .requestHandler(router)
+                .listen(config.http().port(), config.http().host()));
+        leases.start();
+        publisher = new Thread(this::publishSelf, "muster-publish-" + config.id());
+        publisher.setDaemon(true);
+        publisher.start();
+        LOG.info("Muster member {} serving HTTP on {} (Raft {}, data {})", config.id(), config.http(), config.raft(), config.dataDir());
+        return this;
+    }
+
+    /** Publishes this member's addresses into the catalog once a leader accepts them, so peers can list them. */
+    private void publishSelf() {
+        Member me = new Member(config.id(), config.http().toString(), config.dns().toString());
+        while (!closed) {
+            if (me.equals(catalog.members().get(config.id()))) {
+                return;
+            }
+            try {
+                node.submit(List.of(new Command.PublishMember(me))).get(10, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    public RaftNode node() {
+        return node;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public int httpPort() {
+        return http.actualPort();
+    }
+
+    public LeaseManager leases() {
+        return leases;
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /**
+     * Graceful stop (design rule 13): refuse new requests, hand leadership to a follower if leading, let in-flight
+     * requests finish up to the shutdown timeout, then stop Raft.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        shuttingDown = true;
+        LOG.info("Member {} shutting down", config.id());
+        if (node.isLeader() && node.currentPeers().size() > 1) {
+            try {
+                node.transferLeadership(null, Duration.ofSeconds(5));
+            } catch (Exception e) {
+                LOG.warn("Could not hand leadership over before shutdown: {}", e.toString());
+            }
+        }
+        if (http != null) {
+            try {
+                await(http.shutdown(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            } catch (RuntimeException e) {
+                LOG.warn("HTTP shutdown: {}", e.toString());
+            }
+        }
+        if (leases != null) {
+            leases.close();
+        }
+        if (publisher != null) {
+            publisher.interrupt();
+        }
+        try {
+            node.close();
+        } catch (IOException e) {
+            LOG.warn("Raft shutdown: {}", e.toString());
+        }
+        if (vertx != null) {
+            try {
+                await(vertx.close());
+            } catch (RuntimeException e) {
+                LOG.warn("Vert.x shutdown: {}", e.toString());
+            }
+        }
+        LOG.info("Member {} stopped", config.id());
+    }
+
+    /** Closes abruptly, as a crash would: no leadership transfer, no draining (for fault tests). */
+    public void kill() {
+        closed = true;
+        shuttingDown = true;
+        if (leases != null) {
+            leases.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        try {
+            node.close();
+        } catch (IOException e) {
+            LOG.warn("Raft close: {}", e.toString());
+        }
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+
+    static <T> T await(io.vertx.core.Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.muster.server;
+
+import io.muster.server.lease.LeaseSettings;
+import io.muster.store.model.GoDuration;
+import io.muster.store.raft.RaftSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every server setting: a {@code --flag} or the matching {@code MUSTER_FLAG} environment variable (flags win),
+ * with the default below. {@link #OPTIONS} is the single source for parsing, {@code --help} and the docs.
+ */
+public record ServerConfig(
+        String id,
+        Path dataDir,
+        HostPort http,
+        HostPort raft,
+        HostPort dns,
+        List<RaftSettings.Peer> peers,
+        Duration electionTimeout,
+        long snapshotThreshold,
+        int writeBatch,
+        int writeInFlight,
+        LeaseSettings leases,
+        Duration dnsTtl,
+        String dnsDomain,
+        Duration shutdownTimeout) {
+
+    /** host:port; an IPv6 host is written in brackets. */
+    public record HostPort(String host, int port) {
+        static HostPort parse(String name, String s) {
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException(name + " must be host:port, got " + s);
+            }
+            String host = s.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(s.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " has a bad port: " + s);
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(name + " has a bad port: " + s);
+            }
+            return new HostPort(host, port);
+        }
+
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    /** Flag name, default value, description. */
+    public static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        option("id", "n1", "this member's id; stable across restarts");
+        option("data-dir", "data/n1", "where the Raft log and snapshots live");
+        option("http", "127.0.0.1:8700", "HTTP API listen address");
+        option("raft", "127.0.0.1:8701", "Raft (gRPC) listen address; must match this member's entry in --peers");
+        option("dns", "127.0.0.1:8753", "DNS listen address, UDP and TCP; port 0 disables DNS");
+        option("peers", "", "initial members, id@host:port,...; empty means a single-member cluster of this node");
+        option("election-timeout", "500ms", "lower bound of the randomized Raft election timeout (upper bound is twice it)");
+        option("snapshot-threshold", "20000", "log entries between automatic snapshots");
+        option("write-batch", "512", "most commands carried by one Raft entry");
+        option("write-in-flight", "8", "most write entries a node has in flight at once; more writes wait and batch");
+        option("lease-scan-interval", "200ms", "how often the leader looks for lapsed TTLs (bounds expiry lateness)");
+        option("checkpoint-interval", "1s", "how often the leader writes renewals to the log");
+        option("lease-grace", "3s", "how long a new leader waits before expiring anything");
+        option("deregister-after", "5m", "default removal delay for instances critical that long");
+        option("self-preservation", "true", "hold expiries when too many TTLs lapse at once");
+        option("self-preservation-share", "0.3", "share of TTL instances lapsing within one window that trips self-preservation");
+        option("self-preservation-min", "10", "self-preservation applies only with at least this many TTL instances");
+        option("self-preservation-window", "10s", "window over which lapses are counted");
+        option("dns-ttl", "0s", "TTL of DNS answers");
+        option("dns-domain", "muster.", "DNS domain served");
+        option("shutdown-timeout", "10s", "how long a graceful shutdown waits for in-flight requests");
+    }
+
+    private static void option(String name, String dflt, String description) {
+        OPTIONS.put(name, new String[] {dflt, description});
+    }
+
+    public static String envName(String flag) {
+        return "MUSTER_" + flag.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** Parses flags over the environment over defaults. @throws IllegalArgumentException naming the bad setting */
+    public static ServerConfig parse(List<String> args, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        OPTIONS.forEach((name, spec) -> values.put(name, env.getOrDefault(envName(name), spec[0])));
+        boolean idGiven = env.containsKey(envName("id"));
+        boolean dataDirGiven = env.containsKey(envName("data-dir"));
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument: " + a);
+            }
+            String name = a.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+            if (!OPTIONS.containsKey(name)) {
+                throw new IllegalArgumentException("unknown option --" + name);
+            }
+            idGiven |= name.equals("id");
+            dataDirGiven |= name.equals("data-dir");
+            values.put(name, value);
+        }
+        if (idGiven && !dataDirGiven) {
+            values.put("data-dir", "data/" + values.get("id"));
+        }
+        HostPort raft = HostPort.parse("--raft", values.get("raft"));
+        List<RaftSettings.Peer> peers = RaftSettings.parsePeers(values.get("peers"));
+        String id = values.get("id");
+        if (peers.isEmpty()) {
+            peers = List.of(new RaftSettings.Peer(id, raft.toString()));
+        } else if (peers.stream().noneMatch(p -> p.id().equals(id))) {
+            throw new IllegalArgumentException("--peers must include this member's id " + id);
+        }
+        LeaseSettings leases = new LeaseSettings(
+                duration(values, "lease-scan-interval"),
+                duration(values, "checkpoint-interval"),
+                duration(values, "lease-grace"),
+                duration(values, "deregister-after"),
+                Double.parseDouble(values.get("self-preservation-share")),
+                Integer.parseInt(values.get("self-preservation-min")),
+                duration(values, "self-preservation-window"),
+                Boolean.parseBoolean(values.get("self-preservation")));
+        String domain = values.get("dns-domain");
+        return new ServerConfig(
+                id,
+                Path.of(values.get("data-dir")),
+                HostPort.parse("--http", values.get("http")),
+                raft,
+                HostPort.parse("--dns", values.get("dns")),
+                peers,
+                duration(values, "election-timeout"),
+                Long.parseLong(values.get("snapshot-threshold")),
+                Integer.parseInt(values.get("write-batch")),
+                Integer.parseInt(values.get("write-in-flight")),
+                leases,
+                duration(values, "dns-ttl"),
+                domain.endsWith(".") ? domain : domain + ".",
+                duration(values, "shutdown-timeout"));
+    }
+
+    private static Duration duration(Map<String, String> values, String name) {
+        try {
+            return GoDuration.parse(values.get(name));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + name + ": " + e.getMessage());
+        }
+    }
+
+    public RaftSettings raftSettings(java.time.Clock clock) {
+        return new RaftSettings(id, raft.toString(), peers, dataDir, electionTimeout, snapshotThreshold, clock);
+    }
+
+    public static String usage() {
+        StringBuilder sb = new StringBuilder("usage: muster server [--option value ...]\n\noptions (or MUSTER_* environment variables):\n");
+        OPTIONS.forEach((name, spec) -> sb.append(String.format("  --%-26s %-24s %s (default %s)%n", name, envName(name), spec[1],
+                spec[0].isEmpty() ? "none" : spec[0])));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,141 @@
+package io.muster.server.http;
+
+import io.muster.store.model.Json;
+import io.muster.store.model.Member;
+import io.muster.store.raft.ClusterStatus;
+import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.RaftSettings;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code /v1/cluster}: who leads, who is a member, and changing that. */
+final class ClusterResource {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterResource.class);
+    private final RaftNode node;
+
+    ClusterResource(RaftNode node) {
+        this.node = node;
+    }
+
+    void get(RoutingContext ctx) {
+        ClusterStatus s = node.status();
+        Map<String, Member> published = node.catalog().members();
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (ClusterStatus.MemberStatus m : s.members()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", m.id());
+            row.put("raftAddress", m.raftAddress());
+            Member info = published.get(m.id());
+            row.put("httpAddress", info == null ? null : info.httpAddress());
+            row.put("role", m.role());
+            row.put("lastContactMs", m.lastContactMs());
+            row.put("appliedIndex", m.appliedIndex());
+            members.add(row);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("leader", s.leader().orElse(null));
+        body.put("term", s.term());
+        body.put("members", members);
+        Replies.json(ctx, 200, body);
+    }
+
+    record AddMember(String id, String raftAddress, String httpAddress) {
+    }
+
+    record Transfer(String to) {
+    }
+
+    void add(RoutingContext ctx) {
+        AddMember m = parse(Bodies.jsonBody(ctx, true), AddMember.class);
+        if (m.id() == null || !io.muster.store.model.Names.isInstanceId(m.id())) {
+            throw ApiException.invalid("id", "id is required: letters, digits, '.', '_', ':', '-'");
+        }
+        if (m.raftAddress() == null || !m.raftAddress().matches("^[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}$")) {
+            throw ApiException.invalid("raftAddress", "raftAddress must be host:port");
+        }
+        blocking(ctx, () -> {
+            List<RaftSettings.Peer> peers = new ArrayList<>();
+            node.currentPeers().forEach(p -> peers.add(new RaftSettings.Peer(p.getId().toString(), p.getAddress())));
+            if (peers.stream().anyMatch(p -> p.id().equals(m.id()))) {
+                throw new ApiException(409, "conflict", "member " + m.id() + " already exists", "id", null);
+            }
+            peers.add(new RaftSettings.Peer(m.id(), m.raftAddress()));
+            node.setMembers(peers);
+            LOG.info("Member {} at {} added to the cluster", m.id(), m.raftAddress());
+        });
+    }
+
+    void remove(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        blocking(ctx, () -> {
+            List<RaftSettings.Peer> peers = new ArrayList<>();
+            node.currentPeers().forEach(p -> peers.add(new RaftSettings.Peer(p.getId().toString(), p.getAddress())));
+            if (!peers.removeIf(p -> p.id().equals(id))) {
+                throw ApiException.notFound("no member " + id);
+            }
+            if (peers.isEmpty()) {
+                throw ApiException.invalid("id", "cannot remove the last member");
+            }
+            node.setMembers(peers);
+            LOG.info("Member {} removed from the cluster", id);
+        });
+    }
+
+    void transfer(RoutingContext ctx) {
+        byte[] body = Bodies.jsonBody(ctx, false);
+        Transfer t = body.length == 0 ? new Transfer(null) : parse(body, Transfer.class);
+        blocking(ctx, () -> {
+            String to = t.to();
+            if (to == null) {
+                to = node.status().members().stream()
+                        .filter(m -> !m.role().equals("leader"))
+                        .max(java.util.Comparator.comparingLong(ClusterStatus.MemberStatus::appliedIndex))
+                        .map(ClusterStatus.MemberStatus::id)
+                        .orElseThrow(() -> ApiException.unavailable("no follower to hand leadership to"));
+            }
+            String target = to;
+            if (node.currentPeers().stream().noneMatch(p -> p.getId().toString().equals(target))) {
+                throw ApiException.invalid("to", "no member " + target);
+            }
+            node.transferLeadership(target, Duration.ofSeconds(10));
+            LOG.info("Leadership transferred to {}", target);
+        });
+    }
+
+    private interface IoAction {
+        void run() throws Exception;
+    }
+
+    private void blocking(RoutingContext ctx, IoAction action) {
+        ctx.vertx().<Void>executeBlocking(() -> {
+            action.run();
+            return null;
+        }, false).onSuccess(v -> get(ctx)).onFailure(t -> {
+            if (t instanceof ApiException) {
+                Replies.error(ctx, t);
+            } else {
+                Replies.error(ctx, ApiException.unavailable("cluster change failed: " + t.getMessage()));
+            }
+        });
+    }
+
+    private static <T> T parse(byte[] body, Class<T> type) {
+        try {
+            T t = Json.mapper().readValue(body, type);
+            if (t == null) {
+                throw ApiException.invalid(null, "body must be a JSON object");
+            }
+            return t;
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw ApiException.invalid(RegistrationParser.path(e), RegistrationParser.cleanMessage(e));
+        } catch (java.io.IOException e) {
+            throw ApiException.invalid(null, "malformed JSON");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.muster.server.http;
+
+import io.muster.store.raft.RaftNode;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Liveness and readiness for orchestrators and load balancers. */
+final class HealthResource {
+    private final RaftNode node;
+    private final java.util.function.BooleanSupplier shuttingDown;
+
+    HealthResource(RaftNode node, java.util.function.BooleanSupplier shuttingDown) {
+        this.node = node;
+        this.shuttingDown = shuttingDown;
+    }
+
+    void live(RoutingContext ctx) {
+        Replies.json(ctx, 200, Map.of("status", "live"));
+    }
+
+    /** Ready: a leader is known and this node has applied what it knows to be committed (within 1 s). */
+    void ready(RoutingContext ctx) {
+        if (shuttingDown.getAsBoolean()) {
+            Replies.error(ctx, ApiException.unavailable("shutting down"));
+            return;
+        }
+        if (node.leaderId().isEmpty()) {
+            Replies.error(ctx, ApiException.unavailable("no known leader"));
+            return;
+        }
+        long commit = node.commitIndex();
+        var applied = node.catalog().awaitApplied(commit).orTimeout(1, TimeUnit.SECONDS);
+        Future.fromCompletionStage(applied, ctx.vertx().getOrCreateContext())
+                .onSuccess(i -> Replies.json(ctx, 200, Map.of("status", "ready", "appliedIndex", node.catalog().appliedIndex())))
+                .onFailure(t -> Replies.error(ctx, ApiException.unavailable(
+                        "catching up: applied " + node.catalog().appliedIndex() + " of " + commit)));
+    }
+}

@@ -1,0 +1,132 @@
+package io.muster.server.http;
+
+import io.muster.server.watch.WatchHub;
+import io.muster.store.catalog.Catalog;
+import io.muster.store.model.Instance;
+import io.muster.store.model.ServiceEntry;
+import io.muster.store.model.Status;
+import io.muster.store.raft.Consistency;
+import io.muster.store.raft.RaftNode;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** {@code GET /v1/services} and {@code GET /v1/services/{service}}, including blocking queries. */
+final class ServiceReads {
+    static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
+    static final Duration MAX_WAIT = Duration.ofMinutes(5);
+
+    private final RaftNode node;
+    private final Catalog catalog;
+    private final WatchHub watches;
+
+    ServiceReads(RaftNode node, WatchHub watches) {
+        this.node = node;
+        this.catalog = node.catalog();
+        this.watches = watches;
+    }
+
+    private record Query(Consistency consistency, Optional<Long> index, Duration waitFor) {
+    }
+
+    private static Query query(RoutingContext ctx) {
+        Consistency c = Consistency.parse(Params.single(ctx, "consistency").orElse(null))
+                .orElseThrow(() -> ApiException.invalid("consistency", "consistency must be stale, default or consistent"));
+        Optional<Long> index = Params.index(ctx);
+        Duration wait = Params.duration(ctx, "wait", DEFAULT_WAIT, MAX_WAIT);
+        if (Params.single(ctx, "wait").isPresent() && index.isEmpty()) {
+            throw ApiException.invalid("wait", "wait needs index");
+        }
+        return new Query(c, index, wait);
+    }
+
+    void list(RoutingContext ctx) {
+        Query q = query(ctx);
+        afterBarrier(ctx, q, WatchHub.ANY, catalog::changeIndex).onSuccess(v -> {
+            Map<String, Object> body = new TreeMap<>();
+            for (ServiceEntry e : catalog.services()) {
+                if (e.instances().isEmpty()) {
+                    continue;
+                }
+                TreeSet<String> tags = new TreeSet<>();
+                e.instances().values().forEach(i -> tags.addAll(i.tags()));
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("instances", e.instances().size());
+                summary.put("passing", e.count(Status.PASSING));
+                summary.put("tags", tags);
+                body.put(e.name(), summary);
+            }
+            headers(ctx, catalog.changeIndex());
+            Replies.json(ctx, 200, body);
+        }).onFailure(t -> Replies.error(ctx, t));
+    }
+
+    void get(RoutingContext ctx) {
+        String service = Params.service(ctx);
+        Query q = query(ctx);
+        boolean healthy = Params.bool(ctx, "healthy");
+        boolean warning = Params.bool(ctx, "warning");
+        List<String> tags = ctx.queryParam("tag");
+        for (String t : tags) {
+            if (!io.muster.store.model.Names.isLabel(t)) {
+                throw ApiException.invalid("tag", "tag must be a DNS label");
+            }
+        }
+        afterBarrier(ctx, q, service, () -> serviceIndex(service)).onSuccess(v -> {
+            ServiceEntry entry = catalog.service(service).orElse(ServiceEntry.empty(service));
+            List<InstanceView> instances = new ArrayList<>();
+            for (Instance i : entry.instances().values()) {
+                if (healthy && !(i.status() == Status.PASSING || (warning && i.status() == Status.WARNING))) {
+                    continue;
+                }
+                if (!i.tags().containsAll(tags)) {
+                    continue;
+                }
+                instances.add(InstanceView.of(i));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("service", service);
+            body.put("index", entry.index());
+            body.put("instances", instances);
+            headers(ctx, entry.index());
+            Replies.json(ctx, 200, body);
+        }).onFailure(t -> Replies.error(ctx, t));
+    }
+
+    private long serviceIndex(String service) {
+        return catalog.service(service).map(ServiceEntry::index).orElse(0L);
+    }
+
+    /**
+     * Brings this node up to the asked consistency, then, for a blocking query whose index is not yet passed,
+     * parks until the watched key changes or the wait ends. Registering the waiter before re-checking the
+     * index closes the race with a change applied in between.
+     */
+    private Future<Void> afterBarrier(RoutingContext ctx, Query q, String key, java.util.function.LongSupplier currentIndex) {
+        var context = ctx.vertx().getOrCreateContext();
+        Future<Long> barrier = Future.fromCompletionStage(node.readBarrier(q.consistency()), context);
+        return barrier.compose(applied -> {
+            if (q.index().isEmpty() || currentIndex.getAsLong() > q.index().get()) {
+                return Future.succeededFuture();
+            }
+            Future<Void> parked = watches.await(key, q.waitFor(), context);
+            if (currentIndex.getAsLong() > q.index().get()) {
+                return Future.succeededFuture();
+            }
+            return parked;
+        });
+    }
+
+    private void headers(RoutingContext ctx, long index) {
+        ctx.response().putHeader("X-Muster-Index", String.valueOf(index));
+        ctx.response().putHeader("X-Muster-Known-Leader", String.valueOf(node.leaderId().isPresent()));
+        ctx.response().putHeader("X-Muster-Last-Contact", String.valueOf(Math.max(0, node.lastContactMs())));
+    }
+}

@@ -1,0 +1,135 @@
+package io.muster.server.lease;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.muster.store.model.Json;
+import io.muster.store.model.Status;
+import io.muster.store.raft.NoLeaderException;
+import io.muster.store.raft.RaftNode;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Delivers heartbeats to the leader's {@link LeaseManager}: directly on the leader; from a follower, batched
+ * into one leader-bound query (not a log entry) per round trip, the way {@code WriteBatcher} batches writes.
+ */
+public final class HeartbeatRouter implements Heartbeats {
+    private static final byte KIND = 'H';
+    private static final byte UNKNOWN = 0;
+    private static final byte RENEWED = 1;
+    private static final byte NOT_LEADER = 2;
+    private static final int MAX_BATCH = 1000;
+    private static final int MAX_IN_FLIGHT = 4;
+    private static final TypeReference<List<Beat>> BEATS = new TypeReference<>() {
+    };
+
+    /** One heartbeat on the wire between members. */
+    record Beat(String service, String id, Status status, String note) {
+    }
+
+    private record Pending(Beat beat, CompletableFuture<Boolean> result) {
+    }
+
+    private final RaftNode node;
+    private final LeaseManager leases;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int inFlight;
+
+    public HeartbeatRouter(RaftNode node, LeaseManager leases) {
+        this.node = node;
+        this.leases = leases;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renew(String service, String id, Status status, String note) {
+        if (node.isLeader()) {
+            try {
+                return CompletableFuture.completedFuture(leases.renew(service, id, status, note));
+            } catch (NoLeaderException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        synchronized (this) {
+            queue.add(new Pending(new Beat(service, id, status, note), f));
+        }
+        drain();
+        return f;
+    }
+
+    private void drain() {
+        while (true) {
+            List<Pending> batch;
+            synchronized (this) {
+                if (inFlight >= MAX_IN_FLIGHT || queue.isEmpty()) {
+                    return;
+                }
+                batch = new ArrayList<>();
+                while (batch.size() < MAX_BATCH && !queue.isEmpty()) {
+                    batch.add(queue.poll());
+                }
+                inFlight++;
+            }
+            forward(batch);
+        }
+    }
+
+    private void forward(List<Pending> batch) {
+        byte[] body;
+        try {
+            byte[] json = Json.mapper().writerFor(BEATS).writeValueAsBytes(batch.stream().map(Pending::beat).toList());
+            body = new byte[json.length + 1];
+            body[0] = KIND;
+            System.arraycopy(json, 0, body, 1, json.length);
+        } catch (IOException e) {
+            batch.forEach(p -> p.result().completeExceptionally(e));
+            finished();
+            return;
+        }
+        node.askLeader(body).whenComplete((answer, error) -> {
+            for (int i = 0; i < batch.size(); i++) {
+                CompletableFuture<Boolean> f = batch.get(i).result();
+                if (error != null) {
+                    f.completeExceptionally(error);
+                } else if (answer.length != batch.size() || answer[i] == NOT_LEADER) {
+                    f.completeExceptionally(new NoLeaderException("leader changed while forwarding heartbeats", null));
+                } else {
+                    f.complete(answer[i] == RENEWED);
+                }
+            }
+            finished();
+        });
+    }
+
+    private void finished() {
+        synchronized (this) {
+            inFlight--;
+        }
+        drain();
+    }
+
+    /** Serves heartbeats forwarded by followers; installed as the node's extension handler. */
+    public CompletableFuture<byte[]> serveForwarded(byte[] body) {
+        if (body.length == 0 || body[0] != KIND) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown extension query"));
+        }
+        List<Beat> beats;
+        try {
+            beats = Json.mapper().readerFor(BEATS).readValue(body, 1, body.length - 1);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("malformed forwarded heartbeats", e));
+        }
+        byte[] answer = new byte[beats.size()];
+        for (int i = 0; i < answer.length; i++) {
+            Beat b = beats.get(i);
+            try {
+                answer[i] = leases.renew(b.service(), b.id(), b.status(), b.note() == null ? "" : b.note()) ? RENEWED : UNKNOWN;
+            } catch (NoLeaderException e) {
+                answer[i] = NOT_LEADER;
+            }
+        }
+        return CompletableFuture.completedFuture(answer);
+    }
+}

@@ -1,0 +1,105 @@
+package io.muster.server.watch;
+
+import io.muster.store.catalog.CatalogListener;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Parks blocking queries until the services they watch change (design rule 10). A waiter costs one map entry
+ * and one timer; a change wakes exactly the waiters of the services it touched, plus the catalog-wide ones.
+ * Heartbeat renewals never reach here: they change no service.
+ */
+public final class WatchHub implements CatalogListener {
+    /** Key under which waiters for any change (GET /v1/services) park. */
+    public static final String ANY = "";
+
+    private final Vertx vertx;
+    private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final AtomicInteger count = new AtomicInteger();
+
+    private final class Waiter {
+        final String key;
+        final Context context;
+        final Promise<Void> promise = Promise.promise();
+        long timerId = -1;
+
+        Waiter(String key, Context context) {
+            this.key = key;
+            this.context = context;
+        }
+
+        void fire() {
+            if (remove()) {
+                context.runOnContext(v -> {
+                    if (timerId >= 0) {
+                        vertx.cancelTimer(timerId);
+                    }
+                    promise.tryComplete();
+                });
+            }
+        }
+
+        boolean remove() {
+            Set<Waiter> set = waiters.get(key);
+            if (set != null && set.remove(this)) {
+                count.decrementAndGet();
+                return true;
+            }
+            return false;
+        }
+    }
+
+    public WatchHub(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    /**
+     * Completes when {@code service} (or anything, for {@link #ANY}) changes, or after {@code wait} plus up to
+     * 1/16 of it as jitter, so that many clients woken together do not all come back at the same instant.
+     * Call on a Vert.x context; completion happens on that context.
+     */
+    public Future<Void> await(String service, Duration wait, Context context) {
+        Waiter w = new Waiter(service, context);
+        waiters.computeIfAbsent(service, k -> ConcurrentHashMap.newKeySet()).add(w);
+        count.incrementAndGet();
+        long ms = Math.max(1, wait.toMillis());
+        long jitter = ms >= 16 ? ThreadLocalRandom.current().nextLong(ms / 16 + 1) : 0;
+        w.timerId = vertx.setTimer(ms + jitter, id -> {
+            if (w.remove()) {
+                w.promise.tryComplete();
+            }
+        });
+        return w.promise.future();
+    }
+
+    /** Waiters parked right now. */
+    public int waiting() {
+        return count.get();
+    }
+
+    @Override
+    public void changed(long index, Set<String> services) {
+        for (String s : services) {
+            wake(s);
+        }
+        wake(ANY);
+    }
+
+    private void wake(String key) {
+        Set<Waiter> set = waiters.get(key);
+        if (set == null || set.isEmpty()) {
+            return;
+        }
+        for (Waiter w : set.toArray(new Waiter[0])) {
+            w.fire();
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.muster.server.testing;
+
+import io.muster.server.MusterServer;
+import io.muster.server.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Real Muster members in this JVM, talking Raft, HTTP and DNS over loopback sockets on free ports. Members can
+ * be killed (no goodbye), stopped gracefully, restarted from their data directory, or wiped.
+ */
+public final class TestCluster implements AutoCloseable {
+    private final int size;
+    private final Path root;
+    private final List<Ports> ports = new ArrayList<>();
+    private final MusterServer[] servers;
+    private final Map<String, String> extra;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public record Ports(int http, int raft, int dns) {
+    }
+
+    public TestCluster(int size) {
+        this(size, Map.of());
+    }
+
+    /** @param extra extra server flags, without the leading dashes, applied to every member */
+    public TestCluster(int size, Map<String, String> extra) {
+        this.size = size;
+        this.extra = extra;
+        this.servers = new MusterServer[size];
+        try {
+            this.root = Files.createTempDirectory("muster-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int i = 0; i < size; i++) {
+            ports.add(new Ports(freePort(), freePort(), freePort()));
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String id(int i) {
+        return "n" + (i + 1);
+    }
+
+    public Ports ports(int i) {
+        return ports.get(i);
+    }
+
+    public String peers() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < size; i++) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(id(i)).append("@127.0.0.1:").append(ports.get(i).raft());
+        }
+        return sb.toString();
+    }
+
+    public ServerConfig config(int i) {
+        List<String> args = new ArrayList<>(List.of(
+                "--id", id(i),
+                "--data-dir", root.resolve(id(i)).toString(),
+                "--http", "127.0.0.1:" + ports.get(i).http(),
+                "--raft", "127.0.0.1:" + ports.get(i).raft(),
+                "--dns", "127.0.0.1:" + ports.get(i).dns(),
+                "--peers", peers()));
+        Map<String, String> flags = new HashMap<>(Map.of("election-timeout", "500ms", "shutdown-timeout", "2s"));
+        flags.putAll(extra);
+        flags.forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
+        return ServerConfig.parse(args, Map.of());
+    }
+
+    public TestCluster start() {
+        for (int i = 0; i < size; i++) {
+            start(i);
+        }
+        awaitLeader(Duration.ofSeconds(30));
+        return this;
+    }
+
+    public MusterServer start(int i) {
+        try {
+            servers[i] = new MusterServer(config(i)).start();
+            return servers[i];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public MusterServer server(int i) {
+        return servers[i];
+    }
+
+    public boolean running(int i) {
+        return servers[i] != null;
+    }
+
+    /** Stops member i as a crash would. */
+    public void kill(int i) {
+        if (servers[i] != null) {
+            servers[i].kill();
+            servers[i] = null;
+        }
+    }
+
+    /** Stops member i gracefully (leadership handed over, requests drained). */
+    public void stop(int i) {
+        if (servers[i] != null) {
+            servers[i].close();
+            servers[i] = null;
+        }
+    }
+
+    /** Deletes member i's data directory (it must be stopped). */
+    public void wipe(int i) throws IOException {
+        Path dir = root.resolve(id(i));
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    public String url(int i) {
+        return "http://127.0.0.1:" + ports.get(i).http();
+    }
+
+    /** Index of the member that leads now, as the running members agree, if any. */
+    public Optional<Integer> leader() {
+        for (int i = 0; i < size; i++) {
+            if (servers[i] != null && servers[i].node().isReadyLeader()) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public int awaitLeader(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Integer> l = leader();
+            if (l.isPresent()) {
+                return l.get();
+            }
+            sleep(50);
+        }
+        throw new AssertionError("no leader within " + timeout);
+    }
+
+    public int anyFollower() {
+        int leader = awaitLeader(Duration.ofSeconds(30));
+        for (int i = 0; i < size; i++) {
+            if (i != leader && servers[i] != null) {
+                return i;
+            }
+        }
+        throw new AssertionError("no running follower");
+    }
+
+    public HttpResponse<String> send(String method, int member, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(member) + path)).timeout(Duration.ofSeconds(20));
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> get(int member, String path) {
+        return send("GET", member, path, null);
+    }
+
+    public HttpResponse<String> put(int member, String path, String body) {
+        return send("PUT", member, path, body);
+    }
+
+    public HttpResponse<String> delete(int member, String path) {
+        return send("DELETE", member, path, null);
+    }
+
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+    }
+
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < size; i++) {
+            kill(i);
+        }
+        try {
+            wipeAll();
+        } catch (IOException ignored) {
+            // best effort: the directory is under the system temp dir
+        }
+    }
+
+    private void wipeAll() throws IOException {
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
