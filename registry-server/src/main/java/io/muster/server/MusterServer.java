@@ -42,6 +42,7 @@ public final class MusterServer implements AutoCloseable {
     private HttpServer http;
     private LeaseManager leases;
     private WatchHub watches;
+    private io.muster.server.dns.DnsServer dns;
     private volatile boolean shuttingDown;
     private volatile boolean closed;
     private Thread publisher;
@@ -77,6 +78,10 @@ public final class MusterServer implements AutoCloseable {
         http = await(vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(16384))
                 .requestHandler(router)
                 .listen(config.http().port(), config.http().host()));
+        if (config.dns().port() != 0) {
+            dns = new io.muster.server.dns.DnsServer(vertx, catalog, config.dnsDomain(), config.dnsTtl(), meters);
+            await(dns.start(config.dns().host(), config.dns().port()));
+        }
         leases.start();
         publisher = new Thread(this::publishSelf, "muster-publish-" + config.id());
         publisher.setDaemon(true);
@@ -155,6 +160,13 @@ public final class MusterServer implements AutoCloseable {
                 LOG.warn("HTTP shutdown: {}", e.toString());
             }
         }
+        if (dns != null) {
+            try {
+                await(dns.close());
+            } catch (RuntimeException e) {
+                LOG.warn("DNS shutdown: {}", e.toString());
+            }
+        }
         if (leases != null) {
             leases.close();
         }
@@ -185,6 +197,9 @@ public final class MusterServer implements AutoCloseable {
         }
         if (http != null) {
             http.close();
+        }
+        if (dns != null) {
+            dns.close();
         }
         try {
             node.close();
