@@ -23,6 +23,7 @@ public record ServerConfig(
         List<RaftSettings.Peer> peers,
         Duration electionTimeout,
         long snapshotThreshold,
+        long segmentSizeBytes,
         int writeBatch,
         int writeInFlight,
         LeaseSettings leases,
@@ -71,6 +72,7 @@ public record ServerConfig(
         option("peers", "", "initial members, id@host:port,...; empty means a single-member cluster of this node");
         option("election-timeout", "500ms", "lower bound of the randomized Raft election timeout (upper bound is twice it)");
         option("snapshot-threshold", "20000", "log entries between automatic snapshots");
+        option("raft-segment-size", "8388608", "bytes per Raft log segment; closed segments are purged once snapshotted");
         option("write-batch", "512", "most commands carried by one Raft entry");
         option("write-in-flight", "8", "most write entries a node has in flight at once; more writes wait and batch");
         option("lease-scan-interval", "200ms", "how often the leader looks for lapsed TTLs (bounds expiry lateness)");
@@ -153,6 +155,7 @@ public record ServerConfig(
                 peers,
                 duration(values, "election-timeout"),
                 Long.parseLong(values.get("snapshot-threshold")),
+                Long.parseLong(values.get("raft-segment-size")),
                 Integer.parseInt(values.get("write-batch")),
                 Integer.parseInt(values.get("write-in-flight")),
                 leases,
@@ -170,7 +173,7 @@ public record ServerConfig(
     }
 
     public RaftSettings raftSettings(java.time.Clock clock) {
-        return new RaftSettings(id, raft.toString(), peers, dataDir, electionTimeout, snapshotThreshold, clock);
+        return new RaftSettings(id, raft.toString(), peers, dataDir, electionTimeout, snapshotThreshold, segmentSizeBytes, clock);
     }
 
     public static String usage() {

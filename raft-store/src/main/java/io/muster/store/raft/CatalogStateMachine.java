@@ -55,6 +55,7 @@ final class CatalogStateMachine extends BaseStateMachine {
     private final Clock clock;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong installedSnapshots = new java.util.concurrent.atomic.AtomicLong();
     private volatile Function<byte[], CompletableFuture<byte[]>> extensionHandler =
             b -> CompletableFuture.failedFuture(new IllegalStateException("no extension handler"));
 
@@ -93,10 +94,15 @@ final class CatalogStateMachine extends BaseStateMachine {
     @Override
     public void reinitialize() throws IOException {
         load(storage.loadLatestSnapshot());
+        installedSnapshots.incrementAndGet();
         if (getLifeCycle().getCurrentState() == LifeCycle.State.PAUSED) {
             getLifeCycle().transition(LifeCycle.State.STARTING);
             getLifeCycle().transition(LifeCycle.State.RUNNING);
         }
+    }
+
+    long installedSnapshots() {
+        return installedSnapshots.get();
     }
 
     @Override

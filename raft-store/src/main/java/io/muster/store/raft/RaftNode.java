@@ -121,8 +121,8 @@ public final class RaftNode implements Closeable {
         // pinning the log forever.
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, settings.snapshotThreshold()));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
-        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("4MB"));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.segmentSizeBytes()));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(4L << 20, settings.segmentSizeBytes())));
         // Ratis's default backs off to 1 s and then 5 s between retries to a follower, which made a restarted
         // follower wait seconds to catch up (ratis-notes 5.4); the long last tier avoids a busy loop.
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, 100ms,100, 1s,1000000");
@@ -337,6 +337,11 @@ public final class RaftNode implements Closeable {
         if (!reply.isSuccess()) {
             throw new IOException("leadership transfer failed", reply.getException());
         }
+    }
+
+    /** Snapshots this member received from a leader (InstallSnapshot) since it started. */
+    public long installedSnapshots() {
+        return stateMachine.installedSnapshots();
     }
 
     public List<RaftPeer> currentPeers() {

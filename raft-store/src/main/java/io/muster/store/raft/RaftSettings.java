@@ -12,6 +12,7 @@ import java.util.List;
  *        500 ms elects a new leader in about 1.2 s on loopback; Ratis's default of 150 ms made leaders on this
  *        2-core class of machine step down under load (see docs/architecture.md).
  * @param snapshotThreshold log entries between automatic snapshots
+ * @param segmentSizeBytes size of a Raft log segment; only closed segments are purged after a snapshot
  */
 public record RaftSettings(
         String id,
@@ -20,6 +21,7 @@ public record RaftSettings(
         Path dataDir,
         Duration electionTimeout,
         long snapshotThreshold,
+        long segmentSizeBytes,
         Clock clock) {
 
     /** A member of the initial configuration. */
