@@ -1,0 +1,336 @@
+package io.muster.client.internal;
+
+import io.muster.client.Endpoint;
+import io.muster.client.Picker;
+import io.muster.client.RetryPolicy;
+import io.muster.client.ServiceView;
+import io.muster.client.ServiceViewEvent;
+import io.muster.client.ServiceViewListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A view's blocking-query loop. One query is in flight at a time; each answer (or failure) is handled on the
+ * scheduler, which then sends the next query. The loop is the only writer of the view's state, so the state needs
+ * no lock: readers get an immutable {@link Snapshot} through a volatile field.
+ *
+ * <p>Index handling follows Consul's advice for blocking clients: an index that goes backwards (a member that
+ * lost or restored state) resets the loop to 0, and an index below 1 is raised to 1 so a broken server cannot turn
+ * the loop into a busy poll.
+ */
+final class DefaultServiceView implements ServiceView {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultServiceView.class);
+
+    /** Everything readers see, swapped as a whole. {@code lastUpdated} is null until something confirms it. */
+    private record Snapshot(List<Endpoint> endpoints, long index, Instant lastUpdated, long lastContactMs,
+            boolean stale, boolean protectedMode) {
+    }
+
+    private final String service;
+    private final Set<String> tags;
+    private final HttpTransport transport;
+    private final ScheduledExecutorService scheduler;
+    private final RetryPolicy retry;
+    private final Clock clock;
+    private final Duration wait;
+    private final Duration queryTimeout;
+    private final double protectThreshold;
+    private final Optional<EndpointCache> cache;
+    private final Runnable onClosed;
+    private final String basePath;
+    private final Instant createdAt;
+
+    private final CopyOnWriteArrayList<ServiceViewListener> listeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile Snapshot snapshot;
+    private volatile boolean closed;
+    private volatile Future<?> pending;
+
+    // Confined to the loop: each step runs after the previous one completed.
+    private long nextIndex;
+    private int failures;
+    private List<Endpoint> persisted;
+
+    DefaultServiceView(String service, Set<String> tags, HttpTransport transport, ScheduledExecutorService scheduler,
+            ClientConfig config, Runnable onClosed) {
+        this.service = service;
+        this.tags = Set.copyOf(tags);
+        this.transport = transport;
+        this.scheduler = scheduler;
+        this.retry = config.retryPolicy();
+        this.clock = config.clock();
+        this.wait = config.blockingWait();
+        // The registry adds up to wait/16 of jitter before answering an unchanged result.
+        this.queryTimeout = wait.plus(wait.dividedBy(16)).plus(config.requestTimeout());
+        this.protectThreshold = config.protectThreshold();
+        this.cache = config.cacheDirectory().map(EndpointCache::new);
+        this.onClosed = onClosed;
+        StringBuilder path = new StringBuilder("/v1/services/").append(service).append("?healthy=true");
+        new TreeSet<>(this.tags).forEach(tag -> path.append("&tag=").append(tag));
+        this.basePath = path.toString();
+        this.createdAt = clock.instant();
+        this.snapshot = new Snapshot(List.of(), 0, null, 0, false, false);
+    }
+
+    void start() {
+        cache.flatMap(c -> c.load(service, tags)).ifPresent(entry -> {
+            snapshot = new Snapshot(entry.endpoints(), 0, entry.savedAt(), 0, true, false);
+            persisted = entry.endpoints();
+            ready.countDown();
+            log.info("View of '{}' starts with {} endpoints from the cache saved at {}", service,
+                    entry.endpoints().size(), entry.savedAt());
+        });
+        scheduleQuery(0);
+    }
+
+    @Override
+    public String service() {
+        return service;
+    }
+
+    @Override
+    public Set<String> tags() {
+        return tags;
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+        return snapshot.endpoints();
+    }
+
+    @Override
+    public Optional<Endpoint> pick(Picker picker) {
+        return picker.pick(snapshot.endpoints());
+    }
+
+    @Override
+    public long index() {
+        return snapshot.index();
+    }
+
+    @Override
+    public Optional<Instant> lastUpdated() {
+        return Optional.ofNullable(snapshot.lastUpdated());
+    }
+
+    @Override
+    public Duration staleness() {
+        Snapshot s = snapshot;
+        Instant since = s.lastUpdated() != null ? s.lastUpdated() : createdAt;
+        Duration age = Duration.between(since, clock.instant());
+        return (age.isNegative() ? Duration.ZERO : age).plusMillis(s.lastContactMs());
+    }
+
+    @Override
+    public boolean isStale() {
+        return snapshot.stale();
+    }
+
+    @Override
+    public boolean isProtected() {
+        return snapshot.protectedMode();
+    }
+
+    @Override
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void addListener(ServiceViewListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeListener(ServiceViewListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Future<?> step = pending;
+        if (step != null) {
+            step.cancel(true);
+        }
+        onClosed.run();
+    }
+
+    @Override
+    public String toString() {
+        Snapshot s = snapshot;
+        return "ServiceView[" + service + (tags.isEmpty() ? "" : " " + new TreeSet<>(tags)) + ", "
+                + s.endpoints().size() + " endpoints, index " + s.index() + (s.stale() ? ", stale" : "")
+                + (s.protectedMode() ? ", protected" : "") + (closed ? ", closed" : "") + "]";
+    }
+
+    private void scheduleQuery(long delayMs) {
+        if (closed) {
+            return;
+        }
+        try {
+            pending = scheduler.schedule(this::query, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("Scheduler is shut down; view of '{}' stops", service);
+        }
+    }
+
+    private void query() {
+        if (closed) {
+            return;
+        }
+        long requested = nextIndex;
+        long startedNanos = System.nanoTime();
+        String path = basePath + "&index=" + requested + "&wait=" + GoDurations.format(wait) + "&consistency=stale";
+        // One round over the members per step: the loop does its own backoff between rounds, forever.
+        CompletableFuture<HttpTransport.Response> call =
+                transport.send(HttpTransport.Request.get(path, queryTimeout), transport.memberCount());
+        pending = call;
+        try {
+            call.whenCompleteAsync((response, failure) -> onQueryDone(requested, startedNanos, response, failure),
+                    scheduler);
+        } catch (RejectedExecutionException e) {
+            log.debug("Scheduler is shut down; view of '{}' stops", service);
+        }
+    }
+
+    private void onQueryDone(long requested, long startedNanos, HttpTransport.Response response, Throwable failure) {
+        if (closed) {
+            return;
+        }
+        try {
+            handleQueryResult(requested, startedNanos, response, failure);
+        } catch (RuntimeException e) {
+            // Nothing else would schedule the next query: an escaped exception would silently freeze the view.
+            log.error("Unexpected failure in the view of '{}'; retrying", service, e);
+            onFailure(e);
+        }
+    }
+
+    private void handleQueryResult(long requested, long startedNanos, HttpTransport.Response response,
+            Throwable failure) {
+        WireFormat.ServiceAnswer answer;
+        try {
+            if (failure != null) {
+                onFailure(HttpTransport.unwrap(failure));
+                return;
+            }
+            answer = WireFormat.parseServiceAnswer(service, response);
+        } catch (WireFormat.BadAnswerException e) {
+            transport.demote(response.member());
+            onFailure(new WireFormat.BadAnswerException(response.member() + ": " + e.getMessage(), e));
+            return;
+        }
+        onAnswer(requested, answer);
+        long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        // A server that answers an unchanged index at once is ignoring the wait; do not spin on it.
+        boolean early = requested > 0 && answer.index() == requested && elapsedMs < wait.toMillis() / 2;
+        scheduleQuery(early ? retry.baseDelay().toMillis() : 0);
+    }
+
+    private void onAnswer(long requested, WireFormat.ServiceAnswer answer) {
+        if (answer.index() < requested) {
+            log.info("Index of '{}' went backwards ({} -> {}); starting over from 0", service, requested, answer.index());
+            nextIndex = 0;
+        } else {
+            nextIndex = Math.max(answer.index(), 1);
+        }
+        Snapshot before = snapshot;
+        Instant now = clock.instant();
+        List<Endpoint> offered = before.endpoints();
+        List<Endpoint> told = answer.endpoints();
+        if (failures > 0) {
+            log.info("View of '{}' reaches the registry again after {} failed attempts", service, failures);
+        }
+        failures = 0;
+        boolean suspicious = !offered.isEmpty()
+                && (told.isEmpty() || told.size() < protectThreshold * offered.size());
+        if (suspicious) {
+            Snapshot after = new Snapshot(offered, answer.index(), now, answer.lastContactMs(), false, true);
+            snapshot = after;
+            if (!before.protectedMode()) {
+                log.warn("Registry reports {} healthy endpoints of '{}' where there were {}; keeping the last {} "
+                        + "(protect threshold {})", told.size(), service, offered.size(), offered.size(),
+                        protectThreshold);
+                publish(ServiceViewEvent.Type.PROTECTED, before, after);
+            } else if (before.stale()) {
+                publish(ServiceViewEvent.Type.PROTECTED, before, after);
+            }
+            ready.countDown();
+            return;
+        }
+        Snapshot after = new Snapshot(told, answer.index(), now, answer.lastContactMs(), false, false);
+        snapshot = after;
+        if (before.protectedMode()) {
+            log.info("View of '{}' leaves protection: registry reports {} healthy endpoints", service, told.size());
+        }
+        if (!told.equals(offered)) {
+            persist(told, answer.index(), now);
+            publish(ServiceViewEvent.Type.UPDATED, before, after);
+        } else {
+            if (persisted == null || !persisted.equals(told)) {
+                persist(told, answer.index(), now);
+            }
+            if (before.stale() || before.protectedMode()) {
+                publish(ServiceViewEvent.Type.RECOVERED, before, after);
+            }
+        }
+        // After the listeners: whoever awaited readiness and then adds a listener must not hear the first state.
+        ready.countDown();
+    }
+
+    private void onFailure(Throwable problem) {
+        failures++;
+        Snapshot before = snapshot;
+        if (!before.stale()) {
+            log.warn("View of '{}' has no usable answer from the registry; serving its last {} endpoints and retrying: {}",
+                    service, before.endpoints().size(), problem.toString());
+            Snapshot after = new Snapshot(before.endpoints(), before.index(), before.lastUpdated(),
+                    before.lastContactMs(), true, before.protectedMode());
+            snapshot = after;
+            publish(ServiceViewEvent.Type.STALE, before, after);
+        } else {
+            log.debug("View of '{}' failed again ({}): {}", service, failures, problem.toString());
+        }
+        scheduleQuery(retry.backoff(failures - 1, ThreadLocalRandom.current()).toMillis());
+    }
+
+    private void persist(List<Endpoint> endpoints, long index, Instant now) {
+        if (cache.isPresent()) {
+            cache.get().store(service, tags, endpoints, index, now);
+            persisted = endpoints;
+        }
+    }
+
+    private void publish(ServiceViewEvent.Type type, Snapshot before, Snapshot after) {
+        ServiceViewEvent event = new ServiceViewEvent(type, service, after.endpoints(), before.endpoints(),
+                after.index(), after.protectedMode(), after.stale(), Optional.ofNullable(after.lastUpdated()));
+        for (ServiceViewListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                log.warn("Listener {} of view '{}' threw on {}", listener, service, type, e);
+            }
+        }
+    }
+}
