@@ -85,7 +85,8 @@ public final class Catalog {
         }
         CompletableFuture<Long> f = new CompletableFuture<>();
         appliedWaiters.compute(index, (k, list) -> {
-            List<CompletableFuture<Long>> l = list == null ? new ArrayList<>() : list;
+            // Copy, never add in place: the apply thread may be completing that very list right now.
+            List<CompletableFuture<Long>> l = list == null ? new ArrayList<>(1) : new ArrayList<>(list);
             l.add(f);
             return l;
         });
@@ -110,7 +111,7 @@ public final class Catalog {
             } else if (command instanceof Command.SetStatus st) {
                 code = setStatus(st, entry.time(), touched);
             } else if (command instanceof Command.Checkpoint c) {
-                code = checkpoint(c);
+                code = checkpoint(c, touched);
             } else if (command instanceof Command.PublishMember m) {
                 code = publishMember(m);
             } else if (command instanceof Command.SetOption o) {
@@ -205,8 +206,14 @@ public final class Catalog {
         return Result.Code.OK;
     }
 
-    private Result.Code checkpoint(Command.Checkpoint c) {
-        c.renewals().forEach((k, t) -> renewals.merge(k, t, Math::max));
+    private Result.Code checkpoint(Command.Checkpoint c, Map<String, TreeMap<String, Instance>> touched) {
+        c.renewals().forEach((k, t) -> {
+            // A renewal batched before its instance left must not leave a key that nothing would ever remove.
+            int slash = k.indexOf('/');
+            if (slash > 0 && exists(k.substring(0, slash), k.substring(slash + 1), touched)) {
+                renewals.merge(k, t, Math::max);
+            }
+        });
         return Result.Code.OK;
     }
 
@@ -224,9 +231,13 @@ public final class Catalog {
             return Result.Code.INVALID;
         }
         touched.clear();
+        Set<String> before = new LinkedHashSet<>(services.keySet());
         services.clear();
         renewals.clear();
         data.services().forEach(s -> services.put(s.name(), new ServiceEntry(s.name(), index, s.instances())));
+        // A service the backup lacks stays, empty, at this index: its index must not fall back to 0 (rule 3)
+        // and its blocking readers must be told it changed.
+        before.forEach(name -> services.putIfAbsent(name, new ServiceEntry(name, index, new TreeMap<>())));
         renewals.putAll(data.renewals());
         // Members describe the running cluster, not the backup's: keep ours.
         return Result.Code.OK;

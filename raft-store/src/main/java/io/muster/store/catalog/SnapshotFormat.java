@@ -1,5 +1,6 @@
 package io.muster.store.catalog;
 
+import io.muster.store.model.Instance;
 import io.muster.store.model.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,16 +34,36 @@ public final class SnapshotFormat {
         } catch (IOException e) {
             throw new IOException("not a readable Muster snapshot: " + e.getMessage(), e);
         }
+        if (data == null) {
+            throw new IOException("not a Muster snapshot (JSON null)");
+        }
         if (!FORMAT.equals(data.format())) {
             throw new IOException("not a Muster snapshot (format " + data.format() + ")");
         }
         if (data.version() != VERSION) {
             throw new IOException("unsupported snapshot version " + data.version() + "; this build reads " + VERSION);
         }
-        if (data.services() == null || data.renewals() == null || data.members() == null) {
+        if (data.services() == null || data.renewals() == null || data.members() == null || hasNulls(data)) {
             throw new IOException("incomplete Muster snapshot");
         }
         return data;
+    }
+
+    /** A null where apply or load expects a value would throw on every node at once; refuse it here. */
+    private static boolean hasNulls(SnapshotData data) {
+        for (SnapshotData.ServiceData s : data.services()) {
+            if (s == null || s.name() == null || s.instances() == null) {
+                return true;
+            }
+            for (Instance i : s.instances().values()) {
+                if (i == null || i.id() == null || i.spec() == null || i.status() == null || i.note() == null) {
+                    return true;
+                }
+            }
+        }
+        return data.renewals().containsValue(null)
+                || data.members().stream().anyMatch(m -> m == null || m.id() == null)
+                || (data.options() != null && data.options().containsValue(null));
     }
 
     /** Reads a snapshot held in memory; failures are {@link IllegalArgumentException}s. */

@@ -40,6 +40,10 @@ public final class EntryCodec {
         long time = ByteBuffer.wrap(bytes, 1, 8).getLong();
         try {
             List<Command> commands = Json.mapper().readerFor(COMMANDS).readValue(bytes, HEADER, bytes.length - HEADER);
+            // JSON null, as the whole list or one element, parses without error but is no command.
+            if (commands == null || commands.contains(null)) {
+                throw new IllegalArgumentException("corrupt log entry: null where a command was expected");
+            }
             return new Entry(time, commands);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt log entry: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.muster.store.model;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,31 +22,35 @@ public final class GoDuration {
         if (s == null || s.isEmpty() || s.length() > MAX_LENGTH || !WHOLE.matcher(s).matches()) {
             throw new IllegalArgumentException("not a duration like \"500ms\", \"10s\" or \"5m\": " + abbreviate(s));
         }
-        double nanos = 0;
+        // Exact decimal arithmetic: with doubles "1.001s" came out as 1.000999999s, and values just past the
+        // long range saturated instead of being refused.
+        BigDecimal nanos = BigDecimal.ZERO;
         Matcher m = PART.matcher(s);
         while (m.find()) {
-            double value = Double.parseDouble(m.group(1));
-            nanos += value * switch (m.group(2)) {
-                case "ns" -> 1d;
-                case "us", "µs" -> 1e3;
-                case "ms" -> 1e6;
-                case "s" -> 1e9;
-                case "m" -> 60e9;
-                default -> 3600e9;
+            long unit = switch (m.group(2)) {
+                case "ns" -> 1L;
+                case "us", "µs" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
             };
+            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)));
         }
-        if (nanos > Long.MAX_VALUE) {
+        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException("duration too large: " + s);
         }
-        return Duration.ofNanos((long) nanos);
+        return Duration.ofNanos(nanos.longValue());
     }
 
-    /** Formats with the largest unit that divides the value exactly: "5m", "10s", "1500ms". */
+    /** Formats with the largest unit that divides the value exactly: "5m", "10s", "1500ms", "1500us". */
     public static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms == 0 && !d.isZero()) {
-            return d.toNanos() + "ns";
+        if (d.getNano() % 1_000_000 != 0) {
+            // Never round: a duration must cross the log (and a snapshot) unchanged.
+            long nanos = d.toNanos();
+            return nanos % 1000 == 0 ? nanos / 1000 + "us" : nanos + "ns";
         }
+        long ms = d.toMillis();
         if (ms % 3_600_000 == 0 && ms != 0) {
             return ms / 3_600_000 + "h";
         }

@@ -17,6 +17,7 @@ public record InstanceSpec(
 
     public InstanceSpec {
         tags = List.copyOf(tags);
-        metadata = Map.copyOf(metadata);
+        // Sorted, so that every node writes the same snapshot bytes whatever its hash seed.
+        metadata = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(Map.copyOf(metadata)));
     }
 }

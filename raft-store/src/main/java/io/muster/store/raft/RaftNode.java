@@ -105,8 +105,11 @@ public final class RaftNode implements Closeable {
     private RaftProperties serverProperties() {
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(settings.dataDir().resolve("raft").toFile()));
-        int port = Integer.parseInt(settings.raftAddress().substring(settings.raftAddress().lastIndexOf(':') + 1));
-        GrpcConfigKeys.Server.setPort(p, port);
+        String address = settings.raftAddress();
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon).replace("[", "").replace("]", "");
+        GrpcConfigKeys.Server.setHost(p, host);
+        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(address.substring(colon + 1)));
         long min = settings.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));

@@ -1,0 +1,130 @@
+package io.muster.store.compat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.SnapshotFormat;
+import io.muster.store.command.Command;
+import io.muster.store.command.Entry;
+import io.muster.store.command.EntryCodec;
+import io.muster.store.model.Check;
+import io.muster.store.model.InstanceSpec;
+import io.muster.store.model.Json;
+import io.muster.store.model.Member;
+import io.muster.store.model.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The version 1 log and snapshot fixtures under {@code src/test/resources/compat/}: a six-entry log touching
+ * every command, and the snapshot of the catalog that log produces. The committed files were written once by
+ * {@link #main}; the tests read them with today's code, so a change that breaks either format fails a test.
+ *
+ * <p>Never regenerate the v1 files to make a test pass: a new format version gets new files next to them
+ * (and the v1 ones must still be read, or refused with a clear error, on purpose).
+ */
+public final class CompatFixtures {
+    public static final long T0 = 1_700_000_000_000L;
+    public static final String LOG_DIR = "/compat/log-v1/";
+    public static final String SNAPSHOT = "/compat/snapshot-v1.gz";
+    public static final String SNAPSHOT_READABLE = "/compat/snapshot-v1.json";
+    public static final String LOG_READABLE = "/compat/log-v1/entries.json";
+
+    private CompatFixtures() {
+    }
+
+    /** The fixture log; entry i (from 0) sits at log index i + 1. */
+    public static List<Entry> log() {
+        InstanceSpec web1 = new InstanceSpec("10.0.0.1", 8080, List.of("primary", "eu"),
+                Map.of("version", "2.1.0", "zone", "eu-1"), 10,
+                new Check.Ttl(Duration.ofSeconds(10), Duration.ofMinutes(5)));
+        InstanceSpec web2 = new InstanceSpec("10.0.0.2", 80, List.of(), Map.of(), 1,
+                new Check.Http("http://10.0.0.2:80/health", Duration.ofSeconds(5), Duration.ofMillis(1500), null));
+        InstanceSpec db1 = new InstanceSpec("db.internal", 5432, List.of(), Map.of("role", "primary"), 5,
+                new Check.Tcp("db.internal:5432", Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofHours(1)));
+        InstanceSpec cache1 = new InstanceSpec("::1", 6379, List.of(), Map.of(), 1, null);
+        InstanceSpec gone1 = new InstanceSpec("10.0.0.9", 9, List.of(), Map.of(), 1, new Check.Ttl(Duration.ofMillis(500), null));
+        return List.of(
+                new Entry(T0, List.of(
+                        new Command.Register("web", "web-1", web1),
+                        new Command.Register("web", "web-2", web2),
+                        new Command.Register("db", "db-1", db1))),
+                new Entry(T0 + 1_000, List.of(
+                        new Command.PublishMember(new Member("n1", "127.0.0.1:8700", "127.0.0.1:8753")),
+                        new Command.PublishMember(new Member("n2", "127.0.0.1:8710", "127.0.0.1:8763")),
+                        new Command.SetOption("selfPreservation", "false"))),
+                new Entry(T0 + 2_000, List.of(
+                        new Command.Register("cache", "cache-1", cache1),
+                        new Command.Register("gone", "g-1", gone1))),
+                new Entry(T0 + 3_000, List.of(
+                        new Command.SetStatus("web", "web-2", T0, Status.PASSING, "HTTP 200"),
+                        new Command.SetStatus("db", "db-1", T0, Status.WARNING, "slow connect"),
+                        new Command.Deregister("gone", "g-1", T0 + 2_000),
+                        new Command.Deregister("web", "web-9"))),
+                new Entry(T0 + 4_000, List.of(
+                        new Command.Checkpoint(Map.of("web/web-1", T0 + 3_500)))),
+                new Entry(T0 + 5_000, List.of(
+                        new Command.Restore("not a snapshot".getBytes(StandardCharsets.US_ASCII)))));
+    }
+
+    /** The catalog the fixture log produces. */
+    public static Catalog replay() {
+        Catalog catalog = new Catalog();
+        List<Entry> log = log();
+        for (int i = 0; i < log.size(); i++) {
+            catalog.apply(i + 1, log.get(i));
+        }
+        return catalog;
+    }
+
+    public static byte[] resource(String name) {
+        try (InputStream in = CompatFixtures.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] gunzip(byte[] bytes) {
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the fixtures into {@code args[0]} (the compat resource directory). Run once per format version. */
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        Path logDir = dir.resolve("log-v1");
+        Files.createDirectories(logDir);
+        ArrayNode readable = Json.mapper().createArrayNode();
+        List<Entry> log = log();
+        for (int i = 0; i < log.size(); i++) {
+            byte[] bytes = EntryCodec.encode(log.get(i));
+            Files.write(logDir.resolve("entry-" + (i + 1) + ".bin"), bytes);
+            ObjectNode e = readable.addObject();
+            e.put("index", i + 1);
+            e.put("version", bytes[0]);
+            e.put("time", log.get(i).time());
+            e.set("commands", Json.mapper().readTree(bytes, 9, bytes.length - 9));
+        }
+        Files.writeString(logDir.resolve("entries.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(readable) + "\n");
+        byte[] snapshot = SnapshotFormat.toBytes(replay().export());
+        Files.write(dir.resolve("snapshot-v1.gz"), snapshot);
+        Files.writeString(dir.resolve("snapshot-v1.json"), Json.mapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(Json.mapper().readTree(gunzip(snapshot))) + "\n");
+    }
+}
