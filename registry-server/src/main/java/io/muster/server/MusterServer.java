@@ -92,7 +92,7 @@ public final class MusterServer implements AutoCloseable {
 
     /** Publishes this member's addresses into the catalog once a leader accepts them, so peers can list them. */
     private void publishSelf() {
-        Member me = new Member(config.id(), config.http().toString(), config.dns().toString());
+        Member me = new Member(config.id(), config.advertiseHttp(), config.dns().toString());
         while (!closed) {
             if (me.equals(catalog.members().get(config.id()))) {
                 return;

@@ -18,6 +18,7 @@ public record ServerConfig(
         String id,
         Path dataDir,
         HostPort http,
+        String advertiseHttp,
         HostPort raft,
         HostPort dns,
         List<RaftSettings.Peer> peers,
@@ -67,6 +68,7 @@ public record ServerConfig(
         option("id", "n1", "this member's id; stable across restarts");
         option("data-dir", "data/n1", "where the Raft log and snapshots live");
         option("http", "127.0.0.1:8700", "HTTP API listen address");
+        option("advertise-http", "", "HTTP address other members and clients should use (default: --http)");
         option("raft", "127.0.0.1:8701", "Raft (gRPC) listen address; must match this member's entry in --peers");
         option("dns", "127.0.0.1:8753", "DNS listen address, UDP and TCP; port 0 disables DNS");
         option("peers", "", "initial members, id@host:port,...; empty means a single-member cluster of this node");
@@ -150,6 +152,7 @@ public record ServerConfig(
                 id,
                 Path.of(values.get("data-dir")),
                 HostPort.parse("--http", values.get("http")),
+                values.get("advertise-http").isEmpty() ? values.get("http") : values.get("advertise-http"),
                 raft,
                 HostPort.parse("--dns", values.get("dns")),
                 peers,

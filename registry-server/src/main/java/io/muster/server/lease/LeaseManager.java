@@ -236,8 +236,17 @@ public final class LeaseManager implements AutoCloseable {
             return;
         }
         if (loggedHold) {
-            LOG.warn("Self-preservation OFF: expiry resumes ({} lapsed leases now)", commands.size());
+            // Leases held while renewals were implausibly scarce get one fresh TTL from now, so stragglers whose
+            // heartbeats are just coming back do not flap; the truly dead expire one TTL later.
+            LOG.warn("Self-preservation OFF: expiry resumes; {} lease(s) still lapsed get one TTL from now", commands.size());
             loggedHold = false;
+            for (String key : keys) {
+                Lease l = leases.get(key);
+                if (l != null) {
+                    l.lastRenewal = Math.max(l.lastRenewal, now);
+                }
+            }
+            return;
         }
         if (commands.isEmpty()) {
             return;

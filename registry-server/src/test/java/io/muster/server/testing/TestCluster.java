@@ -186,7 +186,11 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public HttpResponse<String> send(String method, int member, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(member) + path)).timeout(Duration.ofSeconds(20));
+        return send(method, member, path, body, Duration.ofSeconds(20));
+    }
+
+    public HttpResponse<String> send(String method, int member, String path, String body, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(member) + path)).timeout(timeout);
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

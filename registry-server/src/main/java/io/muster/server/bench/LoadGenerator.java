@@ -1,0 +1,131 @@
+package io.muster.server.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Keeps a fixed number of HTTP requests in flight against a set of members and records each one's latency.
+ * Vert.x's client, not the JDK's: on two cores the JDK client's threads cost more than the servers it measures.
+ */
+final class LoadGenerator implements AutoCloseable {
+    /** One request to send: member index, method, path, body (may be null). */
+    record Call(int member, HttpMethod method, String path, Buffer body) {
+    }
+
+    record Outcome(long ok, long failed, double seconds, long[] latenciesNanos) {
+        double perSecond() {
+            return ok / seconds;
+        }
+
+        double percentileMs(double p) {
+            if (latenciesNanos.length == 0) {
+                return Double.NaN;
+            }
+            long[] sorted = latenciesNanos.clone();
+            Arrays.sort(sorted);
+            int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+            return sorted[i] / 1e6;
+        }
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpClient client;
+    private final List<URI> members;
+
+    LoadGenerator(List<URI> members, int connectionsPerMember) {
+        this.members = members;
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000),
+                new PoolOptions().setHttp1MaxSize(connectionsPerMember));
+    }
+
+    int memberCount() {
+        return members.size();
+    }
+
+    /** Runs {@code total} calls (or until {@code deadlineNanos}), {@code inFlight} at a time. */
+    Outcome run(int total, int inFlight, long deadlineNanos, IntFunction<Call> calls) {
+        long[] latencies = new long[total];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger recorded = new AtomicInteger();
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        AtomicInteger active = new AtomicInteger(inFlight);
+        long start = System.nanoTime();
+        Runnable[] loop = new Runnable[1];
+        loop[0] = () -> {
+            int i = next.getAndIncrement();
+            if (i >= total || System.nanoTime() > deadlineNanos) {
+                if (active.decrementAndGet() == 0) {
+                    done.complete(null);
+                }
+                return;
+            }
+            Call c = calls.apply(i);
+            long t0 = System.nanoTime();
+            send(c).onComplete(ar -> {
+                if (ar.succeeded() && ar.result() == 200) {
+                    ok.incrementAndGet();
+                    latencies[recorded.getAndIncrement()] = System.nanoTime() - t0;
+                } else {
+                    failed.incrementAndGet();
+                }
+                loop[0].run();
+            });
+        };
+        for (int k = 0; k < inFlight; k++) {
+            vertx.runOnContext(v -> loop[0].run());
+        }
+        done.join();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Outcome(ok.get(), failed.get(), seconds, Arrays.copyOf(latencies, recorded.get()));
+    }
+
+    Future<Integer> send(Call c) {
+        URI m = members.get(c.member() % members.size());
+        RequestOptions o = new RequestOptions().setMethod(c.method()).setHost(m.getHost()).setPort(m.getPort())
+                .setURI(c.path()).setTimeout(10_000);
+        if (c.body() != null) {
+            o.putHeader("Content-Type", "application/json");
+        }
+        return client.request(o).compose(req -> (c.body() == null ? req.send() : req.send(c.body())))
+                .compose(resp -> resp.body().map(b -> resp.statusCode()));
+    }
+
+    /** GETs a path on one member and returns the body (for metrics and cluster state). */
+    String get(int member, String path) {
+        URI m = members.get(member);
+        return client.request(new RequestOptions().setHost(m.getHost()).setPort(m.getPort()).setURI(path).setTimeout(10_000))
+                .compose(req -> req.send().compose(resp -> resp.body()))
+                .map(Buffer::toString)
+                .toCompletionStage().toCompletableFuture().join();
+    }
+
+    static List<URI> parseMembers(String csv) {
+        List<URI> out = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            out.add(URI.create(s.trim().startsWith("http") ? s.trim() : "http://" + s.trim()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}
