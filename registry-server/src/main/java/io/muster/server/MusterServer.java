@@ -71,7 +71,7 @@ public final class MusterServer implements AutoCloseable {
         leases = new LeaseManager(node, config.leases(), clock::millis, meters);
         HeartbeatRouter heartbeats = new HeartbeatRouter(node, leases);
         node.setExtensionHandler(heartbeats::serveForwarded);
-        WriteBatcher writes = new WriteBatcher(node, config.writeBatch(), config.writeInFlight());
+        WriteBatcher writes = new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters);
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
         var router = HttpApi.router(vertx, node, writes, heartbeats, watches, meters, meters::scrape, () -> shuttingDown);

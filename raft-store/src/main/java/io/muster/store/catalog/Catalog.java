@@ -35,6 +35,11 @@ public final class Catalog {
     private final ConcurrentHashMap<String, String> options = new ConcurrentHashMap<>();
     private final List<CatalogListener> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentSkipListMap<Long, List<CompletableFuture<Long>>> appliedWaiters = new ConcurrentSkipListMap<>();
+    /**
+     * Makes {@link #export()} see whole entries only. Apply takes it for writing; single-service readers never
+     * take it, since each service is published as one immutable value.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock exportLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile long changeIndex;
     private volatile long appliedIndex;
 
@@ -99,6 +104,15 @@ public final class Catalog {
 
     /** Applies one log entry at {@code index}; returns one result per command, in order. */
     public List<Result> apply(long index, Entry entry) {
+        exportLock.writeLock().lock();
+        try {
+            return applyLocked(index, entry);
+        } finally {
+            exportLock.writeLock().unlock();
+        }
+    }
+
+    private List<Result> applyLocked(long index, Entry entry) {
         Map<String, TreeMap<String, Instance>> touched = new HashMap<>();
         List<Result> results = new ArrayList<>(entry.commands().size());
         boolean restored = false;
@@ -292,10 +306,24 @@ public final class Catalog {
 
     /** Loads a snapshot into an empty or stale catalog, replacing everything. */
     public void load(SnapshotData data) {
-        services.clear();
+        exportLock.writeLock().lock();
+        try {
+            loadLocked(data);
+        } finally {
+            exportLock.writeLock().unlock();
+        }
+    }
+
+    private void loadLocked(SnapshotData data) {
+        // Replace service by service rather than clear first, so a concurrent reader never sees a service vanish.
+        Set<String> incoming = new java.util.HashSet<>();
+        data.services().forEach(s -> {
+            incoming.add(s.name());
+            services.put(s.name(), new ServiceEntry(s.name(), s.index(), s.instances()));
+        });
+        services.keySet().retainAll(incoming);
         renewals.clear();
         members.clear();
-        data.services().forEach(s -> services.put(s.name(), new ServiceEntry(s.name(), s.index(), s.instances())));
         renewals.putAll(data.renewals());
         data.members().forEach(m -> members.put(m.id(), m));
         options.clear();
@@ -313,8 +341,17 @@ public final class Catalog {
         releaseWaiters(appliedIndex);
     }
 
-    /** A consistent copy for a snapshot; call on the apply thread so nothing changes meanwhile. */
+    /** A consistent copy of the whole state as of one applied entry, for snapshots and backups; any thread. */
     public SnapshotData export() {
+        exportLock.readLock().lock();
+        try {
+            return exportLocked();
+        } finally {
+            exportLock.readLock().unlock();
+        }
+    }
+
+    private SnapshotData exportLocked() {
         List<SnapshotData.ServiceData> list = new ArrayList<>();
         services.values().stream()
                 .sorted(java.util.Comparator.comparing(ServiceEntry::name))

@@ -218,6 +218,12 @@ final class CatalogStateMachine extends BaseStateMachine {
     }
 
     @Override
+    public void notifyConfigurationChanged(long term, long index, org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
+        LOG.info("Cluster membership at index {} (term {}): {}", index, term, conf.getPeersList().stream()
+                .map(p -> p.getId().toStringUtf8() + "@" + p.getAddress()).toList());
+    }
+
+    @Override
     public void notifyLeaderReady() {
         for (LeadershipListener l : leadershipListeners) {
             l.becameReadyLeader();

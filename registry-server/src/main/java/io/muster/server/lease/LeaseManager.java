@@ -198,8 +198,9 @@ public final class LeaseManager implements AutoCloseable {
                 String key = Catalog.key(name, i.id());
                 inFlight.remove(key);
                 if (i.check() instanceof Check.Ttl ttl) {
-                    leases.computeIfAbsent(key, k -> new Lease(name, i.id(), i.registeredAt(), ttl.ttl().toMillis(),
-                            Math.max(i.registeredAt(), Math.min(now, i.statusSince()))));
+                    // An instance this leader has not tracked yet (just registered, or brought back by a restore)
+                    // gets one full TTL from now.
+                    leases.computeIfAbsent(key, k -> new Lease(name, i.id(), i.registeredAt(), ttl.ttl().toMillis(), now));
                 }
             }
         }
@@ -212,8 +213,12 @@ public final class LeaseManager implements AutoCloseable {
     private void expireLapsed(long now) {
         List<Command> commands = new ArrayList<>();
         List<String> keys = new ArrayList<>();
+        int overdue = 0;
         for (Map.Entry<String, Lease> en : leases.entrySet()) {
             Lease l = en.getValue();
+            if (now - l.lastRenewal > l.ttlMs / 2) {
+                overdue++;
+            }
             if (l.deadline() >= now || inFlight.contains(en.getKey())) {
                 continue;
             }
@@ -225,7 +230,7 @@ public final class LeaseManager implements AutoCloseable {
                     "TTL expired: no heartbeat for " + io.muster.store.model.GoDuration.format(Duration.ofMillis(now - l.lastRenewal))));
             keys.add(en.getKey());
         }
-        if (selfPreservation.hold(now, commands.size(), leases.size(), selfPreservationEnabled())) {
+        if (selfPreservation.hold(now, commands.size(), overdue, leases.size(), selfPreservationEnabled())) {
             if (!loggedHold) {
                 LOG.warn("Self-preservation ON: {} of {} TTL instances lapsed at once (limit {}% within {}); holding them as they are "
                         + "until heartbeats return or an operator switches self-preservation off",

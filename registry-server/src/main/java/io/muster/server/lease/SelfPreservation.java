@@ -20,17 +20,19 @@ final class SelfPreservation {
 
     /**
      * @param lapsed leases whose TTL has run out and that are not critical yet
+     * @param overdue leases (lapsed included) that missed at least half their TTL: a mass stop shows here before
+     *        the first lease lapses, so the first few lapses of a mass stop are held too instead of expired
      * @param total TTL instances the leader tracks
      * @return true when {@code lapsed} must be held rather than expired
      */
-    boolean hold(long now, int lapsed, int total, boolean enabled) {
+    boolean hold(long now, int lapsed, int overdue, int total, boolean enabled) {
         long windowStart = now - settings.selfPreservationWindow().toMillis();
         while (!recentExpiries.isEmpty() && recentExpiries.peekFirst()[0] < windowStart) {
             recentCount -= (int) recentExpiries.pollFirst()[1];
         }
         boolean tooMany = enabled
                 && total >= settings.selfPreservationMinimum()
-                && recentCount + lapsed > settings.selfPreservationShare() * total;
+                && recentCount + Math.max(lapsed, overdue) > settings.selfPreservationShare() * total;
         active = tooMany && lapsed > 0;
         return active;
     }

@@ -20,13 +20,22 @@ public final class WriteBatcher {
     }
 
     private final RaftNode node;
+    private final io.micrometer.core.instrument.Timer commitLatency;
+    private final io.micrometer.core.instrument.DistributionSummary batchSize;
     private final int maxBatch;
     private final int maxInFlight;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
 
-    public WriteBatcher(RaftNode node, int maxBatch, int maxInFlight) {
+    public WriteBatcher(RaftNode node, int maxBatch, int maxInFlight, io.micrometer.core.instrument.MeterRegistry meters) {
         this.node = node;
+        this.commitLatency = io.micrometer.core.instrument.Timer.builder("muster_raft_commit_latency")
+                .description("from proposing a write entry to it being committed and applied here")
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+        this.batchSize = io.micrometer.core.instrument.DistributionSummary.builder("muster_write_batch_size")
+                .description("commands carried by one write entry")
+                .register(meters);
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
     }
@@ -70,7 +79,12 @@ public final class WriteBatcher {
 
     private void send(List<Pending> batch) {
         List<Command> commands = batch.stream().map(Pending::command).toList();
+        batchSize.record(commands.size());
+        long start = System.nanoTime();
         node.submit(commands).whenComplete((committed, error) -> {
+            if (error == null) {
+                commitLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
             synchronized (this) {
                 inFlight--;
             }

@@ -25,6 +25,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class TestCluster implements AutoCloseable {
     private final int size;
+    private final int initialMembers;
     private final Path root;
     private final List<Ports> ports = new ArrayList<>();
     private final MusterServer[] servers;
@@ -40,7 +41,17 @@ public final class TestCluster implements AutoCloseable {
 
     /** @param extra extra server flags, without the leading dashes, applied to every member */
     public TestCluster(int size, Map<String, String> extra) {
+        this(size, size, extra);
+    }
+
+    /**
+     * @param size port slots and data directories prepared
+     * @param initialMembers how many of them form the initial configuration; the others join later through the
+     *        cluster API (each starts knowing the initial members and itself)
+     */
+    public TestCluster(int size, int initialMembers, Map<String, String> extra) {
         this.size = size;
+        this.initialMembers = initialMembers;
         this.extra = extra;
         this.servers = new MusterServer[size];
         try {
@@ -72,13 +83,17 @@ public final class TestCluster implements AutoCloseable {
 
     public String peers() {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < initialMembers; i++) {
             if (sb.length() > 0) {
                 sb.append(',');
             }
-            sb.append(id(i)).append("@127.0.0.1:").append(ports.get(i).raft());
+            sb.append(peer(i));
         }
         return sb.toString();
+    }
+
+    public String peer(int i) {
+        return id(i) + "@127.0.0.1:" + ports.get(i).raft();
     }
 
     public ServerConfig config(int i) {
@@ -88,7 +103,7 @@ public final class TestCluster implements AutoCloseable {
                 "--http", "127.0.0.1:" + ports.get(i).http(),
                 "--raft", "127.0.0.1:" + ports.get(i).raft(),
                 "--dns", "127.0.0.1:" + ports.get(i).dns(),
-                "--peers", peers()));
+                "--peers", i < initialMembers ? peers() : peers() + "," + peer(i)));
         Map<String, String> flags = new HashMap<>(Map.of("election-timeout", "500ms", "shutdown-timeout", "2s"));
         flags.putAll(extra);
         flags.forEach((k, v) -> {
@@ -99,7 +114,7 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public TestCluster start() {
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < initialMembers; i++) {
             start(i);
         }
         awaitLeader(Duration.ofSeconds(30));
