@@ -56,6 +56,7 @@ final class CatalogStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong installedSnapshots = new java.util.concurrent.atomic.AtomicLong();
+    private volatile List<String> lastMembership = List.of();
     private volatile Function<byte[], CompletableFuture<byte[]>> extensionHandler =
             b -> CompletableFuture.failedFuture(new IllegalStateException("no extension handler"));
 
@@ -219,8 +220,12 @@ final class CatalogStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyConfigurationChanged(long term, long index, org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
-        LOG.info("Cluster membership at index {} (term {}): {}", index, term, conf.getPeersList().stream()
-                .map(p -> p.getId().toStringUtf8() + "@" + p.getAddress()).toList());
+        List<String> peers = conf.getPeersList().stream().map(p -> p.getId().toStringUtf8() + "@" + p.getAddress()).sorted().toList();
+        // Every new term re-appends the configuration; only a real change is worth a line.
+        if (!peers.equals(lastMembership)) {
+            LOG.info("Cluster membership is now {} (index {}, term {})", peers, index, term);
+            lastMembership = peers;
+        }
     }
 
     @Override
