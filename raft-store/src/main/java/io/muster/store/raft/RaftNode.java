@@ -312,7 +312,10 @@ public final class RaftNode implements Closeable {
             String id = peer.getId().toString();
             boolean self = id.equals(settings.id());
             String memberRole = leader.filter(id::equals).isPresent() ? "leader" : "follower";
-            long lastContact = self ? (info.isLeader() ? 0 : lastContactMs()) : contact.getOrDefault(id, -1L);
+            boolean isLeaderRow = leader.filter(id::equals).isPresent();
+            // The leader knows when it last heard from each follower; a follower knows it only for the leader.
+            long lastContact = self ? (info.isLeader() ? 0 : lastContactMs())
+                    : isLeaderRow && !info.isLeader() ? lastContactMs() : contact.getOrDefault(id, -1L);
             long applied = self ? catalog.appliedIndex() : commits.getOrDefault(id, -1L);
             members.add(new ClusterStatus.MemberStatus(id, peer.getAddress(), memberRole, lastContact, applied));
         }
