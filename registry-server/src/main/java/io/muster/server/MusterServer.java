@@ -74,9 +74,10 @@ public final class MusterServer implements AutoCloseable {
         WriteBatcher writes = new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters);
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
-        var router = HttpApi.router(vertx, node, writes, heartbeats, watches, meters, meters::scrape, () -> shuttingDown);
+        var router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown);
         http = await(vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(16384))
                 .requestHandler(router)
+                .invalidRequestHandler(HttpApi::invalidRequest)
                 .listen(config.http().port(), config.http().host()));
         if (config.dns().port() != 0) {
             dns = new io.muster.server.dns.DnsServer(vertx, catalog, config.dnsDomain(), config.dnsTtl(), meters);

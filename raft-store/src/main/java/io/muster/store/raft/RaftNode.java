@@ -60,6 +60,11 @@ public final class RaftNode implements Closeable {
     private final RaftPeerId selfId;
     private RaftServer server;
     private RaftClient client;
+    /**
+     * Reads and leader-bound queries travel on a client of their own, unordered: on the ordered write client, a
+     * read-index request to this member queued later writes behind it until they timed out (HttpBadInput suite).
+     */
+    private RaftClient queryClient;
     private volatile boolean closed;
 
     public RaftNode(RaftSettings settings, Catalog catalog) {
@@ -91,15 +96,19 @@ public final class RaftNode implements Closeable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        client = RaftClient.newBuilder()
+        client = newClient(group);
+        queryClient = newClient(group);
+        LOG.info("Raft member {} started at {} (group {}, peers {})", settings.id(), settings.raftAddress(),
+                GROUP_ID.getUuid(), settings.peers());
+    }
+
+    private static RaftClient newClient(RaftGroup group) {
+        return RaftClient.newBuilder()
                 .setProperties(clientProperties())
                 .setRaftGroup(group)
-                .setLeaderId(null)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
                         TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
-        LOG.info("Raft member {} started at {} (group {}, peers {})", settings.id(), settings.raftAddress(),
-                GROUP_ID.getUuid(), settings.peers());
     }
 
     private RaftProperties serverProperties() {
@@ -206,11 +215,12 @@ public final class RaftNode implements Closeable {
         CompletableFuture<RaftClientReply> reply;
         if (consistency == Consistency.CONSISTENT) {
             // Read-index on this very member: it learns the leader's commit index and waits to apply it.
-            reply = client.async().sendReadOnly(query, selfId);
+            reply = queryClient.async().sendReadOnlyUnordered(query, selfId);
         } else if (isLeader()) {
             return CompletableFuture.completedFuture(catalog.appliedIndex());
         } else {
-            reply = client.async().sendReadOnlyNonLinearizable(query);
+            // The leader's applied index (its read is served under its lease, without a round of heartbeats).
+            reply = queryClient.async().sendReadOnlyUnordered(query, null);
         }
         return reply.orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((r, error) -> {
@@ -230,7 +240,7 @@ public final class RaftNode implements Closeable {
         byte[] msg = new byte[body.length + 1];
         msg[0] = CatalogStateMachine.QUERY_EXTENSION;
         System.arraycopy(body, 0, msg, 1, body.length);
-        return client.async().sendReadOnlyNonLinearizable(Message.valueOf(UnsafeByteOperations.unsafeWrap(msg)))
+        return queryClient.async().sendReadOnlyUnordered(Message.valueOf(UnsafeByteOperations.unsafeWrap(msg)), null)
                 .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((r, error) -> {
                     if (error != null) {
@@ -373,6 +383,9 @@ public final class RaftNode implements Closeable {
         closed = true;
         if (client != null) {
             client.close();
+        }
+        if (queryClient != null) {
+            queryClient.close();
         }
         if (server != null) {
             server.close();

@@ -1,6 +1,5 @@
 package io.muster.server.http;
 
-import io.muster.store.model.Json;
 import io.muster.store.model.Member;
 import io.muster.store.raft.ClusterStatus;
 import io.muster.store.raft.RaftNode;
@@ -52,12 +51,15 @@ final class ClusterResource {
     }
 
     void add(RoutingContext ctx) {
-        AddMember m = parse(Bodies.jsonBody(ctx, true), AddMember.class);
+        AddMember m = Bodies.parse(Bodies.jsonBody(ctx, true), AddMember.class);
         if (m.id() == null || !io.muster.store.model.Names.isInstanceId(m.id())) {
             throw ApiException.invalid("id", "id is required: letters, digits, '.', '_', ':', '-'");
         }
-        if (m.raftAddress() == null || !m.raftAddress().matches("^[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}$")) {
-            throw ApiException.invalid("raftAddress", "raftAddress must be host:port");
+        if (m.raftAddress() == null || !RegistrationParser.isHostPort(m.raftAddress())) {
+            throw ApiException.invalid("raftAddress", "raftAddress must be host:port, with a port from 1 to 65535");
+        }
+        if (m.httpAddress() != null && !RegistrationParser.isHostPort(m.httpAddress())) {
+            throw ApiException.invalid("httpAddress", "httpAddress must be host:port, with a port from 1 to 65535");
         }
         blocking(ctx, () -> {
             List<RaftSettings.Peer> peers = new ArrayList<>();
@@ -73,6 +75,9 @@ final class ClusterResource {
 
     void remove(RoutingContext ctx) {
         String id = ctx.pathParam("id");
+        if (!io.muster.store.model.Names.isInstanceId(id)) {
+            throw ApiException.invalid("id", "member id must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$");
+        }
         blocking(ctx, () -> {
             List<RaftSettings.Peer> peers = new ArrayList<>();
             node.currentPeers().forEach(p -> peers.add(new RaftSettings.Peer(p.getId().toString(), p.getAddress())));
@@ -89,7 +94,10 @@ final class ClusterResource {
 
     void transfer(RoutingContext ctx) {
         byte[] body = Bodies.jsonBody(ctx, false);
-        Transfer t = body.length == 0 ? new Transfer(null) : parse(body, Transfer.class);
+        Transfer t = body.length == 0 ? new Transfer(null) : Bodies.parse(body, Transfer.class);
+        if (t.to() != null && !io.muster.store.model.Names.isInstanceId(t.to())) {
+            throw ApiException.invalid("to", "to must be a member id");
+        }
         blocking(ctx, () -> {
             String to = t.to();
             if (to == null) {
@@ -123,19 +131,5 @@ final class ClusterResource {
                 Replies.error(ctx, ApiException.unavailable("cluster change failed: " + t.getMessage()));
             }
         });
-    }
-
-    private static <T> T parse(byte[] body, Class<T> type) {
-        try {
-            T t = Json.mapper().readValue(body, type);
-            if (t == null) {
-                throw ApiException.invalid(null, "body must be a JSON object");
-            }
-            return t;
-        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            throw ApiException.invalid(RegistrationParser.path(e), RegistrationParser.cleanMessage(e));
-        } catch (java.io.IOException e) {
-            throw ApiException.invalid(null, "malformed JSON");
-        }
     }
 }

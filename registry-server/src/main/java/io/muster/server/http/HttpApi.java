@@ -2,12 +2,17 @@ package io.muster.server.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.muster.server.lease.Heartbeats;
+import io.muster.server.lease.LeaseManager;
 import io.muster.server.watch.WatchHub;
 import io.muster.server.write.WriteBatcher;
 import io.muster.store.raft.RaftNode;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -18,13 +23,16 @@ import java.util.function.Supplier;
 public final class HttpApi {
     /** The contract's request body limit. */
     public static final int MAX_BODY = 64 * 1024;
+    private static final String MALFORMED = "malformed request: the path, query string or Host header cannot be read";
 
     private HttpApi() {
     }
 
     public static Router router(Vertx vertx, RaftNode node, WriteBatcher writes, Heartbeats heartbeats, WatchHub watches,
-                                MeterRegistry meters, Supplier<String> metricsText, BooleanSupplier shuttingDown) {
+                                LeaseManager leases, MeterRegistry meters, Supplier<String> metricsText, BooleanSupplier shuttingDown) {
         var instances = new InstanceWrites(writes, heartbeats);
+        var snapshots = new SnapshotResource(node);
+        var operator = new OperatorResource(node, leases);
         var reads = new ServiceReads(node, watches);
         var cluster = new ClusterResource(node);
         var health = new HealthResource(node, shuttingDown);
@@ -38,6 +46,8 @@ public final class HttpApi {
                 ctx.next();
             }
         });
+        // A backup is larger than any API body; its own limit applies first and the general one then passes.
+        router.put("/v1/snapshot").handler(BodyHandler.create(false).setBodyLimit(SnapshotResource.MAX_SNAPSHOT_BYTES));
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
 
         router.put("/v1/services/:service/instances/:id").handler(instances::register);
@@ -49,6 +59,10 @@ public final class HttpApi {
         router.post("/v1/cluster/members").handler(cluster::add);
         router.delete("/v1/cluster/members/:id").handler(cluster::remove);
         router.post("/v1/cluster/leader/transfer").handler(cluster::transfer);
+        router.get("/v1/snapshot").handler(snapshots::save);
+        router.put("/v1/snapshot").handler(snapshots::restore);
+        router.get("/v1/operator/self-preservation").handler(operator::get);
+        router.put("/v1/operator/self-preservation").handler(operator::set);
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
         router.get("/metrics").handler(ctx -> ctx.response()
@@ -56,6 +70,8 @@ public final class HttpApi {
                 .end(metricsText.get()));
 
         router.route().failureHandler(HttpApi::failure);
+        // A path or query that cannot be decoded fails before any route matches, so only an error handler sees it.
+        router.errorHandler(400, ctx -> Replies.error(ctx, ApiException.invalid(null, MALFORMED)));
         router.errorHandler(404, ctx -> Replies.error(ctx, ApiException.notFound("no such route: " + ctx.request().path())));
         router.errorHandler(405, ctx -> Replies.error(ctx,
                 new ApiException(405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path(), null, null)));
@@ -67,18 +83,57 @@ public final class HttpApi {
 
     private static void failure(RoutingContext ctx) {
         Throwable t = ctx.failure();
-        if (t != null) {
+        int status = ctx.statusCode();
+        // Vert.x fails what it cannot read (bad percent-encoding in the query, no Host header) with a 4xx status and
+        // an exception of its own: that is the client's fault, so answer by the status, not as an internal error.
+        if (t != null && (t instanceof ApiException || status < 400 || status >= 500)) {
             Replies.error(ctx, t);
             return;
         }
-        int status = ctx.statusCode();
         switch (status) {
             case 404 -> Replies.error(ctx, ApiException.notFound("no such route: " + ctx.request().path()));
             case 405 -> Replies.error(ctx, new ApiException(405, "method_not_allowed", "method not allowed", null, null));
             case 413 -> Replies.error(ctx, new ApiException(413, "too_large", "the body is larger than " + MAX_BODY + " bytes", null, null));
-            case 400 -> Replies.error(ctx, ApiException.invalid(null, "bad request"));
+            case 415 -> Replies.error(ctx, new ApiException(415, "unsupported_media_type", "the body must be application/json", null, null));
+            case 400 -> Replies.error(ctx, ApiException.invalid(null, MALFORMED));
             default -> Replies.error(ctx, new ApiException(status >= 400 ? status : 500, "internal", "request failed", null, null));
         }
+    }
+
+    private static final java.util.Set<HttpMethod> KNOWN_METHODS = java.util.Set.of(HttpMethod.GET, HttpMethod.PUT,
+            HttpMethod.POST, HttpMethod.DELETE, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PATCH);
+
+    /** The method is client data: any token is a valid method, so unknown ones share one series. */
+    private static String methodTag(HttpMethod method) {
+        return KNOWN_METHODS.contains(method) ? method.name() : "other";
+    }
+
+    /**
+     * For {@code HttpServer.invalidRequestHandler}: what the HTTP codec refuses before routing (a request line or
+     * headers over the server's limits, a malformed request) still gets the contract's JSON error. The connection
+     * is closed afterwards, as the codec's state cannot be trusted.
+     */
+    public static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        String code;
+        String message;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            code = "too_large";
+            message = "the request line is too long";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            code = "too_large";
+            message = "the request headers are too large";
+        } else {
+            status = 400;
+            code = "invalid_argument";
+            message = "malformed HTTP request";
+        }
+        String body = "{\"error\":\"" + code + "\",\"message\":\"" + message + "\"}";
+        request.response().setStatusCode(status).putHeader("Content-Type", Replies.JSON).putHeader("Connection", "close")
+                .end(body).onComplete(done -> request.connection().close());
     }
 
     /** Times every request by its route template (never the raw path: that would be unbounded cardinality). */
@@ -91,7 +146,7 @@ public final class HttpApi {
                 Timer.builder("muster_http_requests")
                         .description("HTTP requests by route, method and status")
                         .tag("route", route)
-                        .tag("method", ctx.request().method().name())
+                        .tag("method", methodTag(ctx.request().method()))
                         .tag("status", String.valueOf(ctx.response().getStatusCode()))
                         .publishPercentileHistogram(false)
                         .register(meters)

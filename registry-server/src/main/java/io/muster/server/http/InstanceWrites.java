@@ -5,7 +5,6 @@ import io.muster.server.write.WriteBatcher;
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
 import io.muster.store.model.InstanceSpec;
-import io.muster.store.model.Json;
 import io.muster.store.model.Status;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -60,25 +59,16 @@ final class InstanceWrites {
         Status status = Status.PASSING;
         String note = "";
         if (body.length > 0) {
-            HeartbeatBody hb;
-            try {
-                hb = Json.mapper().readValue(body, HeartbeatBody.class);
-            } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-                throw ApiException.invalid(RegistrationParser.path(e), "invalid heartbeat: " + RegistrationParser.cleanMessage(e));
-            } catch (java.io.IOException e) {
-                throw ApiException.invalid(null, "malformed JSON");
+            HeartbeatBody hb = Bodies.parse(body, HeartbeatBody.class);
+            if (hb.status() != null) {
+                status = Status.parse(hb.status()).orElseThrow(() ->
+                        ApiException.invalid("status", "status must be passing, warning or critical"));
             }
-            if (hb != null) {
-                if (hb.status() != null) {
-                    status = Status.parse(hb.status()).orElseThrow(() ->
-                            ApiException.invalid("status", "status must be passing, warning or critical"));
+            if (hb.note() != null) {
+                if (hb.note().length() > 1024) {
+                    throw ApiException.invalid("note", "note must be at most 1024 characters");
                 }
-                if (hb.note() != null) {
-                    if (hb.note().length() > 1024) {
-                        throw ApiException.invalid("note", "note must be at most 1024 characters");
-                    }
-                    note = hb.note();
-                }
+                note = hb.note();
             }
         }
         Future.fromCompletionStage(heartbeats.renew(service, id, status, note), ctx.vertx().getOrCreateContext())

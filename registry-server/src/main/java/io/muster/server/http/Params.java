@@ -28,6 +28,17 @@ final class Params {
         return id;
     }
 
+    /** Fewer than the query decoder's own cap (1024), past which it drops parameters without a word. */
+    static final int MAX_QUERY_PARAMS = 1000;
+
+    /** A query too long to be read whole is refused rather than read in part: a dropped option could be the bad one. */
+    static void boundedQuery(RoutingContext ctx) {
+        String q = ctx.request().query();
+        if (q != null && q.chars().filter(c -> c == '&').count() >= MAX_QUERY_PARAMS) {
+            throw ApiException.invalid(null, "at most " + MAX_QUERY_PARAMS + " query parameters");
+        }
+    }
+
     static Optional<String> single(RoutingContext ctx, String name) {
         List<String> all = ctx.queryParam(name);
         if (all.size() > 1) {
@@ -46,12 +57,12 @@ final class Params {
 
     static Optional<Long> index(RoutingContext ctx) {
         return single(ctx, "index").map(v -> {
+            // ASCII digits only: Long.parseLong would also take "+1" and non-Latin digits.
+            if (!v.matches("[0-9]{1,19}")) {
+                throw ApiException.invalid("index", "index must be a non-negative integer");
+            }
             try {
-                long n = Long.parseLong(v);
-                if (n < 0) {
-                    throw new NumberFormatException();
-                }
-                return n;
+                return Long.parseLong(v);
             } catch (NumberFormatException e) {
                 throw ApiException.invalid("index", "index must be a non-negative integer");
             }

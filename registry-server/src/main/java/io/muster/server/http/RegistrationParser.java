@@ -1,10 +1,7 @@
 package io.muster.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import io.muster.store.model.Check;
 import io.muster.store.model.InstanceSpec;
-import io.muster.store.model.Json;
 import io.muster.store.model.Names;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Turns a registration body into an {@link InstanceSpec}, or an {@link ApiException} naming the field at fault.
@@ -36,20 +32,7 @@ final class RegistrationParser {
     }
 
     static InstanceSpec parse(byte[] body) {
-        Body b;
-        try {
-            b = Json.mapper().readValue(body, Body.class);
-        } catch (JsonMappingException e) {
-            throw ApiException.invalid(path(e), "invalid registration: " + cleanMessage(e));
-        } catch (JsonProcessingException e) {
-            throw ApiException.invalid(null, "malformed JSON: " + cleanMessage(e));
-        } catch (java.io.IOException e) {
-            throw ApiException.invalid(null, "unreadable body");
-        }
-        if (b == null) {
-            throw ApiException.invalid(null, "body must be a JSON object");
-        }
-        return validate(b);
+        return validate(Bodies.parse(body, Body.class));
     }
 
     static InstanceSpec validate(Body b) {
@@ -175,7 +158,7 @@ final class RegistrationParser {
         }
     }
 
-    private static boolean isHostPort(String s) {
+    static boolean isHostPort(String s) {
         int colon = s.lastIndexOf(':');
         if (colon <= 0 || colon == s.length() - 1) {
             return false;
@@ -184,33 +167,12 @@ final class RegistrationParser {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        try {
-            int port = Integer.parseInt(s.substring(colon + 1));
-            return port >= 1 && port <= 65535 && isAddress(host);
-        } catch (NumberFormatException e) {
+        String digits = s.substring(colon + 1);
+        // ASCII digits only: Integer.parseInt would also take "+80" and non-Latin digits.
+        if (!digits.matches("[0-9]{1,5}")) {
             return false;
         }
-    }
-
-    static String path(JsonMappingException e) {
-        String p = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : null)
-                .filter(java.util.Objects::nonNull)
-                .collect(Collectors.joining("."));
-        return p.isEmpty() ? null : p;
-    }
-
-    /** Jackson's messages include source locations and class names that mean nothing to a client. */
-    static String cleanMessage(JsonProcessingException e) {
-        String m = e.getOriginalMessage();
-        if (m == null) {
-            return "invalid JSON";
-        }
-        m = m.replaceAll("`[a-zA-Z0-9_.$]+\\.([A-Za-z0-9_$]+)`", "$1");
-        int nl = m.indexOf('\n');
-        if (nl > 0) {
-            m = m.substring(0, nl);
-        }
-        return m.length() > 300 ? m.substring(0, 300) : m;
+        int port = Integer.parseInt(digits);
+        return port >= 1 && port <= 65535 && isAddress(host);
     }
 }

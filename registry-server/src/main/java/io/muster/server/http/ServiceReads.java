@@ -37,6 +37,7 @@ final class ServiceReads {
     }
 
     private static Query query(RoutingContext ctx) {
+        Params.boundedQuery(ctx);
         Consistency c = Consistency.parse(Params.single(ctx, "consistency").orElse(null))
                 .orElseThrow(() -> ApiException.invalid("consistency", "consistency must be stale, default or consistent"));
         Optional<Long> index = Params.index(ctx);

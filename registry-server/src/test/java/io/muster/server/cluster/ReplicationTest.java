@@ -74,6 +74,13 @@ class ReplicationTest {
         }
         // The acknowledged write is applied on the member that answered, so its own stale read sees it at once.
         assertEquals(1, json(cluster.get(follower, "/v1/services/web?consistency=stale")).get("instances").size());
+        // Regression: a consistent read once queued later writes on the same member behind it until they timed out.
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, cluster.get(follower, "/v1/services/web?consistency=consistent").statusCode());
+            HttpResponse<String> w = cluster.send("PUT", follower, "/v1/services/web/instances/after-" + i, registration(8081),
+                    Duration.ofSeconds(4));
+            assertEquals(200, w.statusCode(), w.body());
+        }
     }
 
     @Test

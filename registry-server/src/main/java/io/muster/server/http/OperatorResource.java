@@ -1,0 +1,63 @@
+package io.muster.server.http;
+
+import io.muster.server.lease.LeaseManager;
+import io.muster.store.command.Command;
+import io.muster.store.model.Json;
+import io.muster.store.raft.RaftNode;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /v1/operator/self-preservation}: an operator's switch, replicated so that every future leader obeys it.
+ * Switching it off while it holds expiries lets them proceed at the next scan.
+ */
+final class OperatorResource {
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorResource.class);
+    private final RaftNode node;
+    private final LeaseManager leases;
+
+    OperatorResource(RaftNode node, LeaseManager leases) {
+        this.node = node;
+        this.leases = leases;
+    }
+
+    record Switch(Boolean enabled) {
+    }
+
+    void get(RoutingContext ctx) {
+        Replies.json(ctx, 200, state());
+    }
+
+    void set(RoutingContext ctx) {
+        Switch s;
+        try {
+            s = Json.mapper().readValue(Bodies.jsonBody(ctx, true), Switch.class);
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw ApiException.invalid("enabled", "body must be {\"enabled\": true|false}");
+        } catch (java.io.IOException e) {
+            throw ApiException.invalid(null, "malformed JSON");
+        }
+        if (s == null || s.enabled() == null) {
+            throw ApiException.invalid("enabled", "body must be {\"enabled\": true|false}");
+        }
+        Command c = new Command.SetOption(LeaseManager.SELF_PRESERVATION_OPTION, String.valueOf(s.enabled()));
+        Future.fromCompletionStage(node.submit(List.of(c)), ctx.vertx().getOrCreateContext())
+                .onSuccess(committed -> {
+                    LOG.warn("Operator switched self-preservation {}", s.enabled() ? "on" : "off");
+                    Replies.json(ctx, 200, state());
+                })
+                .onFailure(t -> Replies.error(ctx, t));
+    }
+
+    private Map<String, Object> state() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("enabled", leases.selfPreservationEnabled());
+        body.put("active", leases.selfPreservationActive());
+        return body;
+    }
+}
