@@ -61,9 +61,12 @@ public final class RaftNode implements Closeable {
     private RaftServer server;
     private RaftClient client;
     /**
-     * Reads and leader-bound queries travel on a client of their own, unordered: on the ordered write client, a
-     * read-index request to this member queued later writes behind it until they timed out (HttpBadInput suite).
+     * Queries that must run on the leader (forwarded heartbeats, the default read barrier) travel on a client of
+     * their own. Sharing an ordered client between requests aimed at different members stalled them: a read-index
+     * request to this member queued later writes behind it until they timed out.
      */
+    private RaftClient leaderClient;
+    /** Unordered client for read-index requests on this very member (consistent reads). */
     private RaftClient queryClient;
     private volatile boolean closed;
 
@@ -97,6 +100,7 @@ public final class RaftNode implements Closeable {
                 .build();
         server.start();
         client = newClient(group);
+        leaderClient = newClient(group);
         queryClient = newClient(group);
         LOG.info("Raft member {} started at {} (group {}, peers {})", settings.id(), settings.raftAddress(),
                 GROUP_ID.getUuid(), settings.peers());
@@ -219,8 +223,8 @@ public final class RaftNode implements Closeable {
         } else if (isLeader()) {
             return CompletableFuture.completedFuture(catalog.appliedIndex());
         } else {
-            // The leader's applied index (its read is served under its lease, without a round of heartbeats).
-            reply = queryClient.async().sendReadOnlyUnordered(query, null);
+            // The leader's applied index, read without a read-index round: "default" is the leader's state.
+            reply = leaderClient.async().sendReadOnlyNonLinearizable(query);
         }
         return reply.orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((r, error) -> {
@@ -240,7 +244,9 @@ public final class RaftNode implements Closeable {
         byte[] msg = new byte[body.length + 1];
         msg[0] = CatalogStateMachine.QUERY_EXTENSION;
         System.arraycopy(body, 0, msg, 1, body.length);
-        return queryClient.async().sendReadOnlyUnordered(Message.valueOf(UnsafeByteOperations.unsafeWrap(msg)), null)
+        // Non-linearizable read-only requests always go to the leader; an unordered read may be served by a
+        // follower after a read-index, which would run the extension on a member that holds no leases.
+        return leaderClient.async().sendReadOnlyNonLinearizable(Message.valueOf(UnsafeByteOperations.unsafeWrap(msg)))
                 .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((r, error) -> {
                     if (error != null) {
@@ -383,6 +389,9 @@ public final class RaftNode implements Closeable {
         closed = true;
         if (client != null) {
             client.close();
+        }
+        if (leaderClient != null) {
+            leaderClient.close();
         }
         if (queryClient != null) {
             queryClient.close();

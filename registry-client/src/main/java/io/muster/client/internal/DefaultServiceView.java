@@ -51,6 +51,7 @@ final class DefaultServiceView implements ServiceView {
     private final Clock clock;
     private final Duration wait;
     private final Duration queryTimeout;
+    private final Duration requestTimeout;
     private final double protectThreshold;
     private final Optional<EndpointCache> cache;
     private final Runnable onClosed;
@@ -65,6 +66,7 @@ final class DefaultServiceView implements ServiceView {
 
     // Confined to the loop: each step runs after the previous one completed.
     private long nextIndex;
+    private boolean answered;
     private int failures;
     private List<Endpoint> persisted;
 
@@ -79,6 +81,7 @@ final class DefaultServiceView implements ServiceView {
         this.wait = config.blockingWait();
         // The registry adds up to wait/16 of jitter before answering an unchanged result.
         this.queryTimeout = wait.plus(wait.dividedBy(16)).plus(config.requestTimeout());
+        this.requestTimeout = config.requestTimeout();
         this.protectThreshold = config.protectThreshold();
         this.cache = config.cacheDirectory().map(EndpointCache::new);
         this.onClosed = onClosed;
@@ -201,10 +204,15 @@ final class DefaultServiceView implements ServiceView {
         }
         long requested = nextIndex;
         long startedNanos = System.nanoTime();
-        String path = basePath + "&index=" + requested + "&wait=" + GoDurations.format(wait) + "&consistency=stale";
+        // The first query is a plain read: the registry holds a query until the index passes N, so index=0 on a
+        // service nobody has registered yet (index 0) would be held for the whole wait, and the view would stay
+        // unready (or stale, when started from the cache) until then.
+        HttpTransport.Request request = !answered
+                ? HttpTransport.Request.get(basePath + "&consistency=stale", requestTimeout)
+                : HttpTransport.Request.get(basePath + "&index=" + requested + "&wait=" + GoDurations.format(wait)
+                        + "&consistency=stale", queryTimeout);
         // One round over the members per step: the loop does its own backoff between rounds, forever.
-        CompletableFuture<HttpTransport.Response> call =
-                transport.send(HttpTransport.Request.get(path, queryTimeout), transport.memberCount());
+        CompletableFuture<HttpTransport.Response> call = transport.send(request, transport.memberCount());
         pending = call;
         try {
             call.whenCompleteAsync((response, failure) -> onQueryDone(requested, startedNanos, response, failure),
@@ -249,6 +257,7 @@ final class DefaultServiceView implements ServiceView {
     }
 
     private void onAnswer(long requested, WireFormat.ServiceAnswer answer) {
+        answered = true;
         if (answer.index() < requested) {
             log.info("Index of '{}' went backwards ({} -> {}); starting over from 0", service, requested, answer.index());
             nextIndex = 0;
