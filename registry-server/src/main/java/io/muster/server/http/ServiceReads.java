@@ -117,11 +117,14 @@ final class ServiceReads {
             if (q.index().isEmpty() || currentIndex.getAsLong() > q.index().get()) {
                 return Future.succeededFuture();
             }
-            Future<Void> parked = watches.await(key, q.waitFor(), context);
+            WatchHub.Parked parked = watches.park(key, q.waitFor(), context);
             if (currentIndex.getAsLong() > q.index().get()) {
+                parked.cancel();
                 return Future.succeededFuture();
             }
-            return parked;
+            // A client that hangs up must not leave its query parked for up to five minutes (design rule 11).
+            ctx.request().connection().closeHandler(v -> parked.cancel());
+            return parked.future();
         });
     }
 

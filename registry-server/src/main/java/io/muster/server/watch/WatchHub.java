@@ -67,6 +67,19 @@ public final class WatchHub implements CatalogListener {
      * Call on a Vert.x context; completion happens on that context.
      */
     public Future<Void> await(String service, Duration wait, Context context) {
+        return park(service, wait, context).future();
+    }
+
+    /** A parked query: its completion, and a way to give it up (the client went away, or it is not needed). */
+    public interface Parked {
+        Future<Void> future();
+
+        /** Unparks without answering: frees the waiter and its timer now rather than at the end of the wait. */
+        void cancel();
+    }
+
+    /** As {@link #await}, with a handle to cancel the wait. */
+    public Parked park(String service, Duration wait, Context context) {
         Waiter w = new Waiter(service, context);
         waiters.computeIfAbsent(service, k -> ConcurrentHashMap.newKeySet()).add(w);
         count.incrementAndGet();
@@ -77,7 +90,20 @@ public final class WatchHub implements CatalogListener {
                 w.promise.tryComplete();
             }
         });
-        return w.promise.future();
+        return new Parked() {
+            @Override
+            public Future<Void> future() {
+                return w.promise.future();
+            }
+
+            @Override
+            public void cancel() {
+                if (w.remove()) {
+                    vertx.cancelTimer(w.timerId);
+                    w.promise.tryComplete();
+                }
+            }
+        };
     }
 
     /** Waiters parked right now. */
