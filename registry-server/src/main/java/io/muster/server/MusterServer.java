@@ -41,6 +41,7 @@ public final class MusterServer implements AutoCloseable {
     private Vertx vertx;
     private HttpServer http;
     private LeaseManager leases;
+    private io.muster.server.check.CheckScheduler checks;
     private WatchHub watches;
     private io.muster.server.dns.DnsServer dns;
     private volatile boolean shuttingDown;
@@ -84,6 +85,8 @@ public final class MusterServer implements AutoCloseable {
             await(dns.start(config.dns().host(), config.dns().port()));
         }
         leases.start();
+        checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), clock::millis, meters);
+        checks.start();
         publisher = new Thread(this::publishSelf, "muster-publish-" + config.id());
         publisher.setDaemon(true);
         publisher.start();
@@ -125,6 +128,10 @@ public final class MusterServer implements AutoCloseable {
 
     public LeaseManager leases() {
         return leases;
+    }
+
+    public io.muster.server.check.CheckScheduler checks() {
+        return checks;
     }
 
     public PrometheusMeterRegistry meters() {
@@ -171,6 +178,9 @@ public final class MusterServer implements AutoCloseable {
         if (leases != null) {
             leases.close();
         }
+        if (checks != null) {
+            checks.close();
+        }
         if (publisher != null) {
             publisher.interrupt();
         }
@@ -195,6 +205,9 @@ public final class MusterServer implements AutoCloseable {
         shuttingDown = true;
         if (leases != null) {
             leases.close();
+        }
+        if (checks != null) {
+            checks.close();
         }
         if (http != null) {
             http.close();

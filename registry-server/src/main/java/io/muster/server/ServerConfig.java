@@ -1,5 +1,6 @@
 package io.muster.server;
 
+import io.muster.server.check.CheckSettings;
 import io.muster.server.lease.LeaseSettings;
 import io.muster.store.model.GoDuration;
 import io.muster.store.raft.RaftSettings;
@@ -30,7 +31,8 @@ public record ServerConfig(
         LeaseSettings leases,
         Duration dnsTtl,
         String dnsDomain,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        CheckSettings checks) {
 
     /** host:port; an IPv6 host is written in brackets. */
     public record HostPort(String host, int port) {
@@ -88,6 +90,11 @@ public record ServerConfig(
         option("dns-ttl", "0s", "TTL of DNS answers");
         option("dns-domain", "muster.", "DNS domain served");
         option("shutdown-timeout", "10s", "how long a graceful shutdown waits for in-flight requests");
+        option("check-failure-threshold", "3", "consecutive failing HTTP/TCP check results before an instance turns critical (or warning)");
+        option("check-success-threshold", "2", "consecutive passing check results before a failing instance passes again (a new one passes on its first)");
+        option("check-concurrency", "256", "most HTTP/TCP probes in flight at once on one member");
+        option("check-member-timeout", "3s", "a member the leader has not heard from this long hands its checks to the others");
+        option("check-batch-interval", "200ms", "how long check transitions are collected into one log entry");
     }
 
     private static void option(String name, String dflt, String description) {
@@ -164,7 +171,13 @@ public record ServerConfig(
                 leases,
                 duration(values, "dns-ttl"),
                 domain.endsWith(".") ? domain : domain + ".",
-                duration(values, "shutdown-timeout"));
+                duration(values, "shutdown-timeout"),
+                new CheckSettings(
+                        integer(values, "check-failure-threshold"),
+                        integer(values, "check-success-threshold"),
+                        integer(values, "check-concurrency"),
+                        duration(values, "check-member-timeout"),
+                        duration(values, "check-batch-interval")));
     }
 
     private static Duration duration(Map<String, String> values, String name) {
@@ -172,6 +185,14 @@ public record ServerConfig(
             return GoDuration.parse(values.get(name));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + name + ": " + e.getMessage());
+        }
+    }
+
+    private static int integer(Map<String, String> values, String name) {
+        try {
+            return Integer.parseInt(values.get(name));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number, got " + values.get(name));
         }
     }
 

@@ -1,0 +1,334 @@
+package io.muster.server.check;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.muster.store.catalog.Catalog;
+import io.muster.store.command.Command;
+import io.muster.store.model.Check;
+import io.muster.store.model.Instance;
+import io.muster.store.model.ServiceEntry;
+import io.muster.store.model.Status;
+import io.muster.store.raft.RaftNode;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This member's share of the active checks (design rule 8). Every member runs one. It keeps the HTTP and TCP
+ * instances that rendezvous hashing over the agreed live members assigns to it, probes each once per interval
+ * (first run at a random point of the interval, so checks spread out instead of firing together), never more than
+ * {@link CheckSettings#concurrency()} at once, and turns results into transitions through the thresholds; only
+ * those reach the log, batched.
+ *
+ * <p>Threading: all state belongs to one thread of its own, which ticks every {@value #TICK_MS} ms. Probes are
+ * asynchronous on Vert.x event loops and hand their results back to that thread; nothing here blocks an event loop.
+ */
+public final class CheckScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckScheduler.class);
+    static final long TICK_MS = 50;
+    private static final long MEMBERSHIP_MS = 250;
+
+    private final RaftNode node;
+    private final Catalog catalog;
+    private final CheckSettings settings;
+    private final LongSupplier clock;
+    private final LiveMembers liveMembers;
+    private final HttpProbe http;
+    private final TcpProbe tcp;
+    private final CheckMetrics metrics;
+    private final TransitionBatcher batcher;
+    private final ScheduledExecutorService thread;
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final Map<String, Map<String, Assignment>> byService = new HashMap<>();
+    private final PriorityQueue<Due> queue = new PriorityQueue<>();
+    private final SplittableRandom random = new SplittableRandom();
+    private Rendezvous ring = Rendezvous.over(List.of());
+    private boolean serving;
+    private boolean resyncAll = true;
+    private long nextMembership;
+    /** Probes running now; decremented where they complete, so queueing for this thread does not hold a slot. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int assignedCount;
+    private volatile boolean closed;
+
+    public CheckScheduler(RaftNode node, Vertx vertx, CheckSettings settings, LongSupplier clock, MeterRegistry meters) {
+        this.node = node;
+        this.catalog = node.catalog();
+        this.settings = settings;
+        this.clock = clock;
+        this.liveMembers = new LiveMembers(node, settings.memberTimeout().toMillis());
+        this.http = new HttpProbe(vertx, node.id(), settings.concurrency());
+        this.tcp = new TcpProbe(vertx);
+        this.metrics = new CheckMetrics(meters, () -> assignedCount, inFlight::get);
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "muster-checks-" + node.id());
+            t.setDaemon(true);
+            return t;
+        });
+        this.batcher = new TransitionBatcher(node::submit, this::onThread, settings.batchInterval().toMillis());
+        catalog.addListener((index, services) -> dirty.addAll(services));
+    }
+
+    public void start() {
+        thread.scheduleWithFixedDelay(this::tickSafely, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** How many instances this member checks now. */
+    public int assigned() {
+        return assignedCount;
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.error("Check scheduler tick failed", e);
+        }
+    }
+
+    private void tick() {
+        long now = clock.getAsLong();
+        if (now >= nextMembership) {
+            nextMembership = now + MEMBERSHIP_MS;
+            liveMembers.lead(now);
+            List<String> live = liveMembers.current();
+            if (!live.equals(ring.members())) {
+                LOG.info("Member {} shares checks among {}", node.id(), live);
+                ring = Rendezvous.over(live);
+                resyncAll = true;
+            }
+            Optional<String> why = liveMembers.notServing(live, serving);
+            if (why.isEmpty() != serving) {
+                if (why.isEmpty()) {
+                    LOG.info("Member {} starts checking", node.id());
+                } else {
+                    LOG.info("Member {} stops checking: {}", node.id(), why.get());
+                    liveMembers.stoppedServing();
+                }
+                serving = why.isEmpty();
+            }
+        }
+        if (resyncAll) {
+            resyncAll = false;
+            dirty.clear();
+            for (ServiceEntry e : catalog.services()) {
+                resync(e.name(), now);
+            }
+            for (String name : List.copyOf(byService.keySet())) {
+                if (catalog.service(name).isEmpty()) {
+                    resync(name, now);
+                }
+            }
+        } else if (!dirty.isEmpty()) {
+            List<String> names = new ArrayList<>(dirty);
+            dirty.removeAll(names);
+            names.forEach(n -> resync(n, now));
+        }
+        assignedCount = byService.values().stream().mapToInt(Map::size).sum();
+        if (serving) {
+            startDue(now);
+        }
+        batcher.flush(now, this::proposed);
+    }
+
+    /** Brings this member's assignments for one service in line with the catalog and the ring. */
+    private void resync(String service, long now) {
+        Map<String, Instance> instances = catalog.service(service).map(ServiceEntry::asMap).orElse(Map.of());
+        Map<String, Assignment> mine = byService.computeIfAbsent(service, s -> new HashMap<>());
+        for (Instance i : instances.values()) {
+            String key = Catalog.key(service, i.id());
+            boolean probed = i.check() instanceof Check.Http || i.check() instanceof Check.Tcp;
+            Assignment a = mine.get(i.id());
+            if (!probed || !ring.owns(node.id(), key)) {
+                if (a != null) {
+                    a.active = false;
+                    mine.remove(i.id());
+                }
+                continue;
+            }
+            if (a == null) {
+                a = new Assignment(service, i.id(), key, i.registeredAt(), i.check());
+                mine.put(i.id(), a);
+                schedule(a, now + random.nextLong(Math.max(1, interval(a.check))));
+            } else if (a.registeredAt != i.registeredAt() || !a.check.equals(i.check())) {
+                // A new incarnation or a changed check: earlier results say nothing about it.
+                boolean retime = interval(a.check) != interval(i.check());
+                a.registeredAt = i.registeredAt();
+                a.check = i.check();
+                a.state.reset();
+                if (retime) {
+                    schedule(a, now + random.nextLong(Math.max(1, interval(a.check))));
+                }
+            }
+        }
+        mine.entrySet().removeIf(en -> {
+            if (!instances.containsKey(en.getKey())) {
+                en.getValue().active = false;
+                return true;
+            }
+            return false;
+        });
+        if (mine.isEmpty()) {
+            byService.remove(service);
+        }
+    }
+
+    private void schedule(Assignment a, long at) {
+        a.seq++;
+        a.due = at;
+        queue.add(new Due(at, a, a.seq));
+    }
+
+    private void startDue(long now) {
+        while (!queue.isEmpty() && queue.peek().at <= now) {
+            if (inFlight.get() >= settings.concurrency()) {
+                metrics.delayed();
+                return;
+            }
+            Due d = queue.poll();
+            Assignment a = d.assignment;
+            if (!a.active || a.seq != d.seq) {
+                continue;
+            }
+            long iv = interval(a.check);
+            long next = a.due + iv;
+            // After a stall (fenced, overloaded), spread the overdue checks out again rather than fire them in step.
+            schedule(a, next > now ? next : now + random.nextLong(Math.max(1, iv)));
+            if (a.running) {
+                continue;
+            }
+            run(a);
+        }
+    }
+
+    private void run(Assignment a) {
+        a.running = true;
+        inFlight.incrementAndGet();
+        long started = System.nanoTime();
+        Check check = a.check;
+        long registeredAt = a.registeredAt;
+        String kind = check instanceof Check.Http ? CheckMetrics.KIND_HTTP : CheckMetrics.KIND_TCP;
+        CompletableFuture<ProbeResult> f;
+        try {
+            f = check instanceof Check.Http h ? http.run(h) : tcp.run((Check.Tcp) check);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.completedFuture(ProbeResult.critical("probe failed: " + Notes.describe(e)));
+        }
+        f.whenComplete((r, t) -> {
+            long nanos = System.nanoTime() - started;
+            inFlight.decrementAndGet();
+            ProbeResult result = t != null ? ProbeResult.critical("probe failed: " + Notes.describe(t)) : r;
+            metrics.probed(kind, result.status(), nanos);
+            onThread(() -> done(a, check, registeredAt, result));
+        });
+    }
+
+    private void done(Assignment a, Check check, long registeredAt, ProbeResult result) {
+        a.running = false;
+        if (!a.active || !serving || a.registeredAt != registeredAt || !a.check.equals(check)) {
+            return;
+        }
+        Instance i = catalog.service(a.service).map(e -> e.instances().get(a.id)).orElse(null);
+        if (i == null || i.registeredAt() != registeredAt) {
+            return;
+        }
+        boolean fresh = i.status() == check.initialStatus() && i.statusSince() == i.registeredAt();
+        Optional<Status> to = a.state.record(result.status(), i.status(), fresh,
+                settings.failureThreshold(), settings.successThreshold());
+        if (to.isPresent() && a.proposed == null) {
+            a.proposed = to.get();
+            metrics.transition(to.get());
+            batcher.add(new Command.SetStatus(a.service, a.id, registeredAt, to.get(), result.note()), a.key);
+        }
+    }
+
+    /** Completion of a batch: its instances may propose again (a failed one on its next agreeing result). */
+    private void proposed(List<String> keys, Throwable error) {
+        if (error != null) {
+            LOG.warn("Proposing {} check transition(s) failed; retrying on the next results: {}", keys.size(), error.toString());
+        }
+        for (String key : keys) {
+            int slash = key.indexOf('/');
+            Map<String, Assignment> mine = byService.get(key.substring(0, slash));
+            Assignment a = mine == null ? null : mine.get(key.substring(slash + 1));
+            if (a != null) {
+                a.proposed = null;
+            }
+        }
+    }
+
+    private void onThread(Runnable r) {
+        if (closed) {
+            return;
+        }
+        try {
+            thread.execute(r);
+        } catch (RejectedExecutionException e) {
+            // Closing: results that arrive now have nowhere to go, and need none.
+        }
+    }
+
+    private static long interval(Check c) {
+        return c instanceof Check.Http h ? h.interval().toMillis() : ((Check.Tcp) c).interval().toMillis();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        thread.shutdownNow();
+        try {
+            http.close();
+            tcp.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing probe clients: {}", e.toString());
+        }
+    }
+
+    /** One instance this member checks. Owned by the scheduler thread. */
+    private static final class Assignment {
+        final String service;
+        final String id;
+        final String key;
+        final CheckState state = new CheckState();
+        long registeredAt;
+        Check check;
+        long due;
+        long seq;
+        boolean running;
+        boolean active = true;
+        Status proposed;
+
+        Assignment(String service, String id, String key, long registeredAt, Check check) {
+            this.service = service;
+            this.id = id;
+            this.key = key;
+            this.registeredAt = registeredAt;
+            this.check = check;
+        }
+    }
+
+    /** A queue entry; stale once its assignment is rescheduled or dropped (lazy deletion). */
+    private record Due(long at, Assignment assignment, long seq) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            return Long.compare(at, o.at);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.muster.server.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.muster.store.model.Check;
+import io.muster.store.model.Status;
+import io.muster.server.testing.TestCluster;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The probes alone against real local targets, each behaving well or badly: every outcome is a verdict within
+ * the timeout (never an exception, never a hang), and a body is read only as far as the note needs.
+ */
+class ProbeTest {
+    private static Vertx vertx;
+    private static HttpProbe http;
+    private static TcpProbe tcp;
+
+    @BeforeAll
+    static void setUp() {
+        vertx = Vertx.vertx();
+        http = new HttpProbe(vertx, "t1", 16);
+        tcp = new TcpProbe(vertx);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static ProbeResult get(String url, Duration timeout) throws Exception {
+        return http.run(new Check.Http(url, Duration.ofSeconds(5), timeout, null)).get(20, TimeUnit.SECONDS);
+    }
+
+    private static ProbeResult get(String url) throws Exception {
+        return get(url, Duration.ofSeconds(5));
+    }
+
+    private static ProbeResult connect(String hostPort) throws Exception {
+        return tcp.run(new Check.Tcp(hostPort, Duration.ofSeconds(5), Duration.ofSeconds(5), null)).get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void twoHundredIsPassingWithTheBodyAsNote() throws Exception {
+        try (HttpTarget t = new HttpTarget()) {
+            ProbeResult r = get(t.url("/health"));
+            assertEquals(Status.PASSING, r.status());
+            assertTrue(r.note().startsWith("HTTP 200") && r.note().endsWith("all good"), r.note());
+            assertTrue(t.probes().get(0).userAgent().equals("muster-check/t1"), t.probes().toString());
+        }
+    }
+
+    @Test
+    void tooManyRequestsIsWarning() throws Exception {
+        try (HttpTarget t = new HttpTarget()) {
+            t.mode(HttpTarget.Mode.TOO_MANY);
+            ProbeResult r = get(t.url("/health"));
+            assertEquals(Status.WARNING, r.status());
+            assertTrue(r.note().startsWith("HTTP 429"), r.note());
+        }
+    }
+
+    @Test
+    void serverErrorIsCriticalWithTheBodyAsNote() throws Exception {
+        try (HttpTarget t = new HttpTarget()) {
+            t.mode(HttpTarget.Mode.ERROR);
+            ProbeResult r = get(t.url("/health"));
+            assertEquals(Status.CRITICAL, r.status());
+            assertTrue(r.note().contains("database unreachable"), r.note());
+        }
+    }
+
+    @Test
+    void refusedConnectionIsCritical() throws Exception {
+        int port = TestCluster.freePort();
+        ProbeResult r = get("http://127.0.0.1:" + port + "/health");
+        assertEquals(Status.CRITICAL, r.status());
+        assertTrue(r.note().startsWith("GET failed"), r.note());
+    }
+
+    @Test
+    void hangingResponseCostsTheTimeoutAndIsCritical() throws Exception {
+        try (HttpTarget t = new HttpTarget()) {
+            t.mode(HttpTarget.Mode.HANG);
+            ProbeResult r = get(t.url("/health"), Duration.ofMillis(500));
+            assertEquals(Status.CRITICAL, r.status());
+            assertEquals("GET timed out after 500ms", r.note());
+        }
+    }
+
+    @Test
+    void silentListenerCostsTheTimeoutAndIsCritical() throws Exception {
+        try (RawTarget t = new RawTarget(RawTarget.Mode.HANG)) {
+            ProbeResult r = get("http://" + t.hostPort() + "/health", Duration.ofMillis(500));
+            assertEquals(Status.CRITICAL, r.status());
+            assertTrue(r.note().contains("timed out"), r.note());
+        }
+    }
+
+    @Test
+    void resetConnectionIsCritical() throws Exception {
+        try (RawTarget t = new RawTarget(RawTarget.Mode.RESET)) {
+            ProbeResult r = get("http://" + t.hostPort() + "/health");
+            assertEquals(Status.CRITICAL, r.status());
+            assertTrue(r.note().startsWith("GET failed"), r.note());
+        }
+    }
+
+    @Test
+    void garbageInsteadOfHttpIsCritical() throws Exception {
+        try (RawTarget t = new RawTarget(RawTarget.Mode.GARBAGE)) {
+            ProbeResult r = get("http://" + t.hostPort() + "/health");
+            assertEquals(Status.CRITICAL, r.status());
+            assertTrue(r.note().length() <= CheckSettings.NOTE_LIMIT, r.note());
+        }
+    }
+
+    @Test
+    void tenMegabyteBodyIsReadOnlyAsFarAsTheNote() throws Exception {
+        try (HttpTarget t = new HttpTarget()) {
+            t.mode(HttpTarget.Mode.TEN_MB);
+            ProbeResult r = get(t.url("/health"));
+            assertEquals(Status.PASSING, r.status());
+            assertTrue(r.note().length() <= CheckSettings.NOTE_LIMIT, "note of " + r.note().length() + " chars");
+            assertTrue(r.note().startsWith("HTTP 200 OK: xxxx"), r.note());
+            System.out.println("10 MB target wrote " + t.bodyBytesWritten.get() + " bytes before the probe reset it");
+        }
+    }
+
+    @Test
+    void endlessBodyIsPassingNotATimeout() throws Exception {
+        // Reading to the end would never finish: only a bounded read gets a verdict other than a timeout.
+        try (HttpTarget t = new HttpTarget()) {
+            t.mode(HttpTarget.Mode.ENDLESS);
+            ProbeResult r = get(t.url("/health"), Duration.ofSeconds(3));
+            assertEquals(Status.PASSING, r.status(), r.note());
+        }
+    }
+
+    @Test
+    void redirectOnTheSameHostIsFollowed() throws Exception {
+        try (HttpTarget t = new HttpTarget()) {
+            t.mode(HttpTarget.Mode.REDIRECT_SAME_HOST);
+            ProbeResult r = get(t.url("/moved"));
+            assertEquals(Status.PASSING, r.status(), r.note());
+            assertTrue(r.note().endsWith("arrived at /here"), r.note());
+        }
+    }
+
+    @Test
+    void redirectToAnotherHostIsNotFollowed() throws Exception {
+        try (HttpTarget t = new HttpTarget()) {
+            t.mode(HttpTarget.Mode.REDIRECT_OFF_HOST);
+            ProbeResult r = get(t.url("/health"));
+            assertEquals(Status.CRITICAL, r.status());
+            assertEquals("HTTP 302: redirect not followed (to another host)", r.note());
+        }
+    }
+
+    @Test
+    void sameOriginRequiresSchemeHostAndPort() {
+        java.net.URI from = java.net.URI.create("http://a.example:8080/health");
+        assertEquals("http://a.example:8080/ok", String.valueOf(HttpProbe.sameOrigin(from, "/ok")));
+        assertEquals("http://A.example:8080/x/y", String.valueOf(HttpProbe.sameOrigin(from, "http://A.example:8080/x/y")));
+        assertEquals(null, HttpProbe.sameOrigin(from, "http://b.example:8080/ok"));
+        assertEquals(null, HttpProbe.sameOrigin(from, "https://a.example:8080/ok"));
+        assertEquals(null, HttpProbe.sameOrigin(from, "http://a.example:8081/ok"));
+        assertEquals(null, HttpProbe.sameOrigin(from, "//evil.example/ok"));
+        assertEquals(null, HttpProbe.sameOrigin(from, "http://user@a.example:8080/ok"));
+    }
+
+    @Test
+    void tcpConnectIsPassingAndARefusedOneCritical() throws Exception {
+        try (RawTarget t = new RawTarget(RawTarget.Mode.ACCEPT)) {
+            assertEquals(Status.PASSING, connect(t.hostPort()).status());
+            t.stop();
+            ProbeResult down = connect(t.hostPort());
+            assertEquals(Status.CRITICAL, down.status());
+            assertTrue(down.note().startsWith("TCP connect to " + t.hostPort() + " failed"), down.note());
+            t.restart();
+            assertEquals(Status.PASSING, connect(t.hostPort()).status());
+        }
+    }
+
+    @Test
+    void notesKeepOnlyPrintableTextWithinTheLimit() {
+        assertEquals("a b c", Notes.clean("a\u0000b\r\n\tc\u001b"));
+        assertEquals(CheckSettings.NOTE_LIMIT, Notes.clean("y".repeat(100_000)).length());
+        assertEquals("", Notes.clean(null));
+    }
+}
