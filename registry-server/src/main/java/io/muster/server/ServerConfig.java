@@ -78,7 +78,7 @@ public record ServerConfig(
         option("snapshot-threshold", "20000", "log entries between automatic snapshots");
         option("raft-segment-size", "8388608", "bytes per Raft log segment; closed segments are purged once snapshotted");
         option("write-batch", "512", "most commands carried by one Raft entry");
-        option("write-in-flight", "8", "most write entries a node has in flight at once; more writes wait and batch");
+        option("write-in-flight", "2", "most write entries a node has in flight at once; more writes wait and batch");
         option("lease-scan-interval", "200ms", "how often the leader looks for lapsed TTLs (bounds expiry lateness)");
         option("checkpoint-interval", "1s", "how often the leader writes renewals to the log");
         option("lease-grace", "3s", "how long a new leader waits before expiring anything");

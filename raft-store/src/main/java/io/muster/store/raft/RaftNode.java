@@ -143,6 +143,9 @@ public final class RaftNode implements Closeable {
         // follower wait seconds to catch up (ratis-notes 5.4); the long last tier avoids a busy loop.
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, 100ms,100, 1s,1000000");
         RaftServerConfigKeys.Write.setElementLimit(p, 8192);
+        // Metadata entries record the commit index in the log: one extra entry (and sync) per commit, which
+        // doubled the log under write load. A restarted member learns the commit index from the leader instead.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         // An entry may carry a whole backup being restored (gzip JSON), so allow entries up to MAX_ENTRY_BYTES;
         // Ratis requires the write buffer and the gRPC message limit to exceed the appender's buffer.
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(MAX_ENTRY_BYTES));

@@ -53,8 +53,9 @@ public final class Bench {
     }
 
     private static void register(LoadGenerator gen, int instances, int services, int inFlight, String ttl) {
-        // Warm-up: a tenth as many re-registrations of other ids, discarded.
-        gen.run(Math.max(100, instances / 10), inFlight, Long.MAX_VALUE, i -> new LoadGenerator.Call(i,
+        // Warm-up, discarded: as many registrations of other ids as the run has, so that every member's JIT has
+        // compiled the hot paths (a cold three-JVM cluster on two cores measures the compilers, not Muster).
+        gen.run(Math.max(100, instances), inFlight, Long.MAX_VALUE, i -> new LoadGenerator.Call(i,
                 HttpMethod.PUT, "/v1/services/warmup-" + (i % services) + "/instances/w" + i, body(i, ttl)));
         long entriesBefore = appliedIndex(gen);
         double cpuBefore = cpuSeconds();

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Starts a fresh three-member cluster on loopback (separate JVMs), runs one `muster bench` workload against it,
+# prints the bench's figures and each member's CPU seconds, then stops the members it started.
+#   bench/run-registry.sh register  [--instances 10000 --services 100 --in-flight 32]
+#   bench/run-registry.sh heartbeat [--instances 10000 --services 100 --in-flight 32 --seconds 20 --ttl 60s]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="$ROOT/registry-server/target/muster-server.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
+workload="${1:?register or heartbeat}"; shift
+DATA="$(mktemp -d /tmp/muster-bench.XXXXXX)"
+HEAP="${MUSTER_BENCH_HEAP:-1g}"
+peers="n1@127.0.0.1:9701,n2@127.0.0.1:9711,n3@127.0.0.1:9721"
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true; rm -rf "$DATA"; }
+trap cleanup EXIT
+for i in 1 2 3; do
+  base=$((9700 + (i - 1) * 10))
+  java -Xms"$HEAP" -Xmx"$HEAP" -jar "$JAR" server --id "n$i" --data-dir "$DATA/n$i" \
+    --http "127.0.0.1:$base" --raft "127.0.0.1:$((base + 1))" --dns "127.0.0.1:$((base + 53))" \
+    --peers "$peers" > "$DATA/n$i.log" 2>&1 &
+  pids+=($!)
+done
+for i in 1 2 3; do
+  port=$((9700 + (i - 1) * 10))
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+done
+cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
+before=(); for p in "${pids[@]}"; do before+=("$(cpu "$p")"); done
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+java -Xms512m -Xmx512m -jar "$JAR" bench "$workload" \
+  --members http://127.0.0.1:9700,http://127.0.0.1:9710,http://127.0.0.1:9720 "$@"
+i=0; for p in "${pids[@]}"; do
+  echo "  member n$((i + 1)) CPU during the run: $(awk -v a="$(cpu "$p")" -v b="${before[$i]}" 'BEGIN {printf "%.1f s", a - b}')"
+  i=$((i + 1))
+done
