@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Backups taken while serving, restored into a fresh cluster; bad files refused without a change. */
 class BackupRestoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private TestCluster source;
     private TestCluster target;
 
