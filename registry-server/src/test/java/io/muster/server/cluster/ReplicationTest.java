@@ -113,13 +113,17 @@ class ReplicationTest {
                 }
             });
         }
-        TestCluster.await("some writes", Duration.ofSeconds(30), () -> acknowledged.size() >= 100);
-        int oldLeader = cluster.awaitLeader(Duration.ofSeconds(10));
-        cluster.kill(oldLeader);
-        int before = acknowledged.size();
-        TestCluster.await("writes after the kill", Duration.ofSeconds(30), () -> acknowledged.size() >= before + 100);
-        running.set(false);
-        writers.shutdown();
+        int oldLeader;
+        try {
+            TestCluster.await("some writes", Duration.ofSeconds(30), () -> acknowledged.size() >= 100);
+            oldLeader = cluster.awaitLeader(Duration.ofSeconds(10));
+            cluster.kill(oldLeader);
+            int before = acknowledged.size();
+            TestCluster.await("writes after the kill", Duration.ofSeconds(30), () -> acknowledged.size() >= before + 100);
+        } finally {
+            running.set(false);
+            writers.shutdown();
+        }
         assertTrue(writers.awaitTermination(60, TimeUnit.SECONDS));
 
         int leader = cluster.awaitLeader(Duration.ofSeconds(10));

@@ -66,6 +66,28 @@ class MembershipTest {
                 }
             });
         }
+        try {
+            replaceN1WithN4(acknowledged);
+        } finally {
+            running.set(false);
+            writers.shutdown();
+        }
+        assertTrue(writers.awaitTermination(60, TimeUnit.SECONDS));
+
+        int leader = cluster.awaitLeader(Duration.ofSeconds(30));
+        assertTrue(leader != 0);
+        assertEquals(Set.of("n2", "n3", "n4"), memberIds(leader));
+        Set<String> present = ConcurrentHashMap.newKeySet();
+        json(cluster.get(leader, "/v1/services/load?consistency=consistent")).get("instances").forEach(i -> present.add(i.get("id").asText()));
+        for (String id : acknowledged) {
+            assertTrue(present.contains(id), "acknowledged write " + id + " lost");
+        }
+        // The newcomer serves reads of its own.
+        TestCluster.await("n4 has everything", Duration.ofSeconds(30), () ->
+                json(cluster.get(3, "/v1/services/load?consistency=stale")).get("instances").size() == present.size());
+    }
+
+    private void replaceN1WithN4(Set<String> acknowledged) {
         TestCluster.await("load running", Duration.ofSeconds(30), () -> acknowledged.size() > 50);
 
         cluster.start(3);
@@ -82,21 +104,6 @@ class MembershipTest {
         cluster.kill(0);
         int before = acknowledged.size();
         TestCluster.await("writes after the replacement", Duration.ofSeconds(30), () -> acknowledged.size() > before + 50);
-        running.set(false);
-        writers.shutdown();
-        assertTrue(writers.awaitTermination(60, TimeUnit.SECONDS));
-
-        int leader = cluster.awaitLeader(Duration.ofSeconds(30));
-        assertTrue(leader != 0);
-        assertEquals(Set.of("n2", "n3", "n4"), memberIds(leader));
-        Set<String> present = ConcurrentHashMap.newKeySet();
-        json(cluster.get(leader, "/v1/services/load?consistency=consistent")).get("instances").forEach(i -> present.add(i.get("id").asText()));
-        for (String id : acknowledged) {
-            assertTrue(present.contains(id), "acknowledged write " + id + " lost");
-        }
-        // The newcomer serves reads of its own.
-        TestCluster.await("n4 has everything", Duration.ofSeconds(30), () ->
-                json(cluster.get(3, "/v1/services/load?consistency=stale")).get("instances").size() == present.size());
     }
 
     @Test

@@ -261,9 +261,25 @@ public final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        // Members stop in parallel, each bounded: a Ratis server that will not close must not hang the test JVM.
+        java.util.concurrent.ExecutorService stopper = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "test-cluster-close");
+            t.setDaemon(true);
+            return t;
+        });
+        List<java.util.concurrent.Future<?>> stops = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            kill(i);
+            int member = i;
+            stops.add(stopper.submit(() -> kill(member)));
         }
+        for (java.util.concurrent.Future<?> f : stops) {
+            try {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("TestCluster: a member did not stop within 30 s: " + e);
+            }
+        }
+        stopper.shutdownNow();
         try {
             wipeAll();
         } catch (IOException ignored) {
