@@ -66,13 +66,27 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** Ports handed out in this JVM: never handed out twice, so a member still closing cannot collide. */
+    private static final java.util.Set<Integer> USED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A port free for both TCP and UDP (DNS binds both) and not handed out before in this JVM. */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port)) {
+                if (USED.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                // taken for UDP: try another
+            }
         }
+        throw new IllegalStateException("no free port found");
     }
 
     public String id(int i) {
