@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -328,12 +327,6 @@ public final class LeaseManager implements AutoCloseable {
                 }
             });
         }
-    }
-
-    /** The leader's view of one instance's last renewal, for tests and diagnostics. */
-    public CompletableFuture<Long> lastRenewal(String service, String id) {
-        Lease l = leases.get(Catalog.key(service, id));
-        return CompletableFuture.completedFuture(l == null ? -1L : l.lastRenewal);
     }
 
     @Override

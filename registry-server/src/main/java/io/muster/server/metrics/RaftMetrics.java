@@ -3,7 +3,6 @@ package io.muster.server.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.muster.store.model.ServiceEntry;
 import io.muster.store.model.Status;
 import io.muster.store.raft.LeadershipListener;
 import io.muster.store.raft.RaftNode;
@@ -45,9 +44,5 @@ public final class RaftMetrics implements LeadershipListener {
             LOG.warn("Member {} lost the leader {}", node.id(), lastLeader);
         }
         lastLeader = leaderId;
-    }
-
-    static long count(ServiceEntry e) {
-        return e.instances().size();
     }
 }

@@ -2,7 +2,6 @@ package io.muster.server.write;
 
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
-import io.muster.store.raft.Committed;
 import io.muster.store.raft.RaftNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,15 +47,6 @@ public final class WriteBatcher {
         }
         drain();
         return f;
-    }
-
-    /** Submits several commands that travel in one entry, in order (for example a batch of transitions). */
-    public CompletableFuture<Committed> submitAll(List<Command> commands) {
-        return node.submit(commands);
-    }
-
-    public synchronized int queued() {
-        return queue.size();
     }
 
     private void drain() {
