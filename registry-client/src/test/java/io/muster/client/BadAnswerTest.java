@@ -45,6 +45,9 @@ class BadAnswerTest {
             registry.misbehave(FakeRegistry.Mode.NORMAL);
 
             Await.until("the view catches up", () -> view.endpoints().size() == 3 && !view.isStale(), view::toString);
+            // Listeners are told after the view's state changes, so the event may trail the state by a moment.
+            Await.until("the update event", () -> events.get(events.size() - 1).type() == ServiceViewEvent.Type.UPDATED,
+                    events::toString);
             ServiceViewEvent last = events.get(events.size() - 1);
             assertEquals(ServiceViewEvent.Type.UPDATED, last.type());
             assertFalse(last.stale());
