@@ -189,11 +189,19 @@ public final class LeaseManager implements AutoCloseable {
         }
         List<String> names = new ArrayList<>(changedServices);
         changedServices.removeAll(names);
+        Map<String, Map<String, Instance>> changed = new HashMap<>();
         for (String name : names) {
-            ServiceEntry e = catalog.service(name).orElse(null);
-            Map<String, Instance> current = e == null ? Map.of() : e.instances();
-            leases.values().removeIf(l -> l.service.equals(name) && !matches(current.get(l.id), l));
-            for (Instance i : current.values()) {
+            changed.put(name, catalog.service(name).<Map<String, Instance>>map(ServiceEntry::instances).orElse(Map.of()));
+        }
+        // One pass over the leases per scan, not one per changed service: a registration burst touches many
+        // services, and the leader may hold 100,000 leases.
+        leases.values().removeIf(l -> {
+            Map<String, Instance> current = changed.get(l.service);
+            return current != null && !matches(current.get(l.id), l);
+        });
+        for (Map.Entry<String, Map<String, Instance>> en : changed.entrySet()) {
+            String name = en.getKey();
+            for (Instance i : en.getValue().values()) {
                 String key = Catalog.key(name, i.id());
                 inFlight.remove(key);
                 if (i.check() instanceof Check.Ttl ttl) {
