@@ -10,13 +10,17 @@ JAR="$ROOT/registry-server/target/muster-server.jar"
 workload="${1:?register or heartbeat}"; shift
 DATA="$(mktemp -d /tmp/muster-bench.XXXXXX)"
 HEAP="${MUSTER_BENCH_HEAP:-1g}"
+# Extra JVM options for the members, e.g. MUSTER_BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/{id}.jfr'
+# ({id} becomes the member id: n1, n2, n3).
+JAVA_OPTS="${MUSTER_BENCH_JAVA_OPTS:-}"
 peers="n1@127.0.0.1:9701,n2@127.0.0.1:9711,n3@127.0.0.1:9721"
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
 for i in 1 2 3; do
   base=$((9700 + (i - 1) * 10))
-  java -Xms"$HEAP" -Xmx"$HEAP" -jar "$JAR" server --id "n$i" --data-dir "$DATA/n$i" \
+  # shellcheck disable=SC2086
+  java -Xms"$HEAP" -Xmx"$HEAP" ${JAVA_OPTS//\{id\}/n$i} -jar "$JAR" server --id "n$i" --data-dir "$DATA/n$i" \
     --http "127.0.0.1:$base" --raft "127.0.0.1:$((base + 1))" --dns "127.0.0.1:$((base + 53))" \
     --peers "$peers" > "$DATA/n$i.log" 2>&1 &
   pids+=($!)

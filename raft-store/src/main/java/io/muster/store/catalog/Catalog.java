@@ -113,7 +113,7 @@ public final class Catalog {
     }
 
     private List<Result> applyLocked(long index, Entry entry) {
-        Map<String, TreeMap<String, Instance>> touched = new HashMap<>();
+        Working touched = new Working();
         List<Result> results = new ArrayList<>(entry.commands().size());
         boolean restored = false;
         for (Command command : entry.commands()) {
@@ -139,21 +139,31 @@ public final class Catalog {
             }
             results.add(new Result(code, index));
         }
-        Set<String> changed = publish(index, touched);
+        Map<String, Set<String>> changed = publish(index, touched);
         if (restored) {
-            changed = new LinkedHashSet<>(services.keySet());
+            changed = everything();
         }
         if (!changed.isEmpty()) {
             changeIndex = index;
         }
         appliedIndex = index;
         if (!changed.isEmpty()) {
-            for (CatalogListener l : listeners) {
-                l.changed(index, changed);
-            }
+            tell(new CatalogChange(index, changed, restored));
         }
         releaseWaiters(index);
         return results;
+    }
+
+    private Map<String, Set<String>> everything() {
+        Map<String, Set<String>> all = new HashMap<>();
+        services.forEach((name, e) -> all.put(name, e.instances().keySet()));
+        return all;
+    }
+
+    private void tell(CatalogChange change) {
+        for (CatalogListener l : listeners) {
+            l.changed(change);
+        }
     }
 
     /** Marks an entry that carried no catalog commands (Ratis metadata, configuration) as applied. */
@@ -162,7 +172,7 @@ public final class Catalog {
         releaseWaiters(index);
     }
 
-    private Result.Code register(Command.Register r, long time, Map<String, TreeMap<String, Instance>> touched) {
+    private Result.Code register(Command.Register r, long time, Working touched) {
         TreeMap<String, Instance> instances = working(r.service(), touched);
         Instance old = instances.get(r.id());
         if (old != null && old.spec().equals(r.spec())) {
@@ -177,6 +187,7 @@ public final class Catalog {
             fresh = new Instance(r.id(), r.spec(), status, "", time, time);
         }
         instances.put(r.id(), fresh);
+        touched.ids(r.service()).add(r.id());
         if (r.spec().check() instanceof io.muster.store.model.Check.Ttl) {
             renewals.put(key(r.service(), r.id()), time);
         }
@@ -189,7 +200,7 @@ public final class Catalog {
         return a == null ? b == null : b != null && a.getClass() == b.getClass();
     }
 
-    private Result.Code deregister(Command.Deregister d, Map<String, TreeMap<String, Instance>> touched) {
+    private Result.Code deregister(Command.Deregister d, Working touched) {
         if (!exists(d.service(), d.id(), touched)) {
             return Result.Code.NOT_FOUND;
         }
@@ -199,15 +210,16 @@ public final class Catalog {
             return Result.Code.NOT_FOUND;
         }
         instances.remove(d.id());
+        touched.ids(d.service()).add(d.id());
         renewals.remove(key(d.service(), d.id()));
         return Result.Code.OK;
     }
 
-    private Result.Code setStatus(Command.SetStatus s, long time, Map<String, TreeMap<String, Instance>> touched) {
+    private Result.Code setStatus(Command.SetStatus s, long time, Working touched) {
         if (!exists(s.service(), s.id(), touched)) {
             return Result.Code.NOT_FOUND;
         }
-        TreeMap<String, Instance> current = touched.get(s.service());
+        TreeMap<String, Instance> current = touched.instances.get(s.service());
         Instance old = current != null ? current.get(s.id()) : services.get(s.service()).instances().get(s.id());
         if (old.registeredAt() != s.registeredAt()) {
             return Result.Code.NOT_FOUND;
@@ -217,10 +229,11 @@ public final class Catalog {
             return Result.Code.OK;
         }
         working(s.service(), touched).put(s.id(), old.withStatus(s.status(), note, time));
+        touched.ids(s.service()).add(s.id());
         return Result.Code.OK;
     }
 
-    private Result.Code checkpoint(Command.Checkpoint c, Map<String, TreeMap<String, Instance>> touched) {
+    private Result.Code checkpoint(Command.Checkpoint c, Working touched) {
         c.renewals().forEach((k, t) -> {
             // A renewal batched before its instance left must not leave a key that nothing would ever remove.
             int slash = k.indexOf('/');
@@ -236,7 +249,7 @@ public final class Catalog {
         return Result.Code.OK;
     }
 
-    private Result.Code restore(Command.Restore r, long index, Map<String, TreeMap<String, Instance>> touched) {
+    private Result.Code restore(Command.Restore r, long index, Working touched) {
         SnapshotData data;
         try {
             data = SnapshotFormat.read(r.snapshot());
@@ -244,7 +257,8 @@ public final class Catalog {
             // Checked before proposing; a bad file that got here anyway must change nothing, on every node alike.
             return Result.Code.INVALID;
         }
-        touched.clear();
+        touched.instances.clear();
+        touched.ids.clear();
         Set<String> before = new LinkedHashSet<>(services.keySet());
         services.clear();
         renewals.clear();
@@ -257,8 +271,8 @@ public final class Catalog {
         return Result.Code.OK;
     }
 
-    private boolean exists(String service, String id, Map<String, TreeMap<String, Instance>> touched) {
-        TreeMap<String, Instance> w = touched.get(service);
+    private boolean exists(String service, String id, Working touched) {
+        TreeMap<String, Instance> w = touched.instances.get(service);
         if (w != null) {
             return w.containsKey(id);
         }
@@ -266,26 +280,43 @@ public final class Catalog {
         return e != null && e.instances().containsKey(id);
     }
 
-    private TreeMap<String, Instance> working(String service, Map<String, TreeMap<String, Instance>> touched) {
-        return touched.computeIfAbsent(service, s -> {
+    private TreeMap<String, Instance> working(String service, Working touched) {
+        return touched.instances.computeIfAbsent(service, s -> {
             ServiceEntry e = services.get(s);
             return e == null ? new TreeMap<>() : new TreeMap<>(e.instances());
         });
     }
 
-    /** Publishes the services an entry changed; a service whose instances are unchanged keeps its index. */
-    private Set<String> publish(long index, Map<String, TreeMap<String, Instance>> touched) {
-        Set<String> changed = new LinkedHashSet<>();
-        touched.forEach((name, instances) -> {
+    /** The services an entry is changing: copies made on first touch, and the ids each command touched. */
+    private static final class Working {
+        final Map<String, TreeMap<String, Instance>> instances = new HashMap<>();
+        final Map<String, Set<String>> ids = new HashMap<>();
+
+        Set<String> ids(String service) {
+            return ids.computeIfAbsent(service, s -> new java.util.HashSet<>());
+        }
+    }
+
+    /**
+     * Publishes the services an entry changed and returns, per service, the instances that differ; a service whose
+     * instances are unchanged keeps its index. Only touched ids can differ, so only they are compared.
+     */
+    private Map<String, Set<String>> publish(long index, Working touched) {
+        Map<String, Set<String>> changed = new HashMap<>();
+        touched.instances.forEach((name, instances) -> {
             ServiceEntry before = services.get(name);
-            if (before != null && before.instances().equals(instances)) {
-                return;
+            Set<String> differ = new java.util.HashSet<>();
+            for (String id : touched.ids.getOrDefault(name, Set.of())) {
+                Instance was = before == null ? null : before.instances().get(id);
+                if (!java.util.Objects.equals(was, instances.get(id))) {
+                    differ.add(id);
+                }
             }
-            if (before == null && instances.isEmpty()) {
+            if (differ.isEmpty()) {
                 return;
             }
             services.put(name, new ServiceEntry(name, index, instances));
-            changed.add(name);
+            changed.put(name, differ);
         });
         return changed;
     }
@@ -332,11 +363,8 @@ public final class Catalog {
         }
         changeIndex = data.changeIndex();
         appliedIndex = data.appliedIndex();
-        Set<String> all = new LinkedHashSet<>(services.keySet());
-        if (!all.isEmpty()) {
-            for (CatalogListener l : listeners) {
-                l.changed(changeIndex, all);
-            }
+        if (!services.isEmpty()) {
+            tell(new CatalogChange(changeIndex, everything(), true));
         }
         releaseWaiters(appliedIndex);
     }

@@ -68,6 +68,11 @@ public final class RaftNode implements Closeable {
     private RaftClient leaderClient;
     /** Unordered client for read-index requests on this very member (consistent reads). */
     private RaftClient queryClient;
+    /**
+     * Write completions run here, never on the apply thread that releases them: a caller's next step (the batcher
+     * encodes and sends its next entry) would otherwise hold up applying, on every member.
+     */
+    private final java.util.concurrent.ExecutorService completionThread;
     private volatile boolean closed;
 
     public RaftNode(RaftSettings settings, Catalog catalog) {
@@ -75,6 +80,20 @@ public final class RaftNode implements Closeable {
         this.catalog = catalog;
         this.stateMachine = new CatalogStateMachine(catalog, settings.clock());
         this.selfId = RaftPeerId.valueOf(settings.id());
+        this.completionThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, settings.id() + "-write-completions");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Runs on the completion thread, or inline once it has shut down so that late completions still happen. */
+    private void complete(Runnable task) {
+        try {
+            completionThread.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     public String id() {
@@ -197,7 +216,7 @@ public final class RaftNode implements Closeable {
                 .thenCompose(reply -> {
                     List<Result.Code> codes = decodeCodes(reply.getMessage().getContent().toByteArray());
                     long index = reply.getLogIndex();
-                    return catalog.awaitApplied(index).thenApply(ignored -> new Committed(index, codes));
+                    return catalog.awaitApplied(index).thenApplyAsync(ignored -> new Committed(index, codes), this::complete);
                 });
     }
 
@@ -402,6 +421,7 @@ public final class RaftNode implements Closeable {
         if (server != null) {
             server.close();
         }
+        completionThread.shutdown();
         LOG.info("Raft member {} stopped", settings.id());
     }
 }

@@ -4,6 +4,7 @@ import static io.muster.store.Fixtures.T0;
 import static io.muster.store.Fixtures.serviceIndex;
 import static io.muster.store.Fixtures.ttlSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.muster.store.Fixtures.Log;
@@ -28,7 +29,7 @@ class CatalogIndexTest {
 
     @BeforeEach
     void listen() {
-        catalog.addListener((index, services) -> heard.add(index + " " + new java.util.TreeSet<>(services)));
+        catalog.addListener(c -> heard.add(c.index() + " " + new java.util.TreeSet<>(c.services())));
     }
 
     @Test
@@ -40,6 +41,30 @@ class CatalogIndexTest {
         assertEquals(1, serviceIndex(catalog, "web"));
         assertEquals(3, serviceIndex(catalog, "db"));
         assertEquals(3, catalog.changeIndex());
+    }
+
+    @Test
+    void changeNamesExactlyTheInstancesThatDiffer() {
+        log.one(T0, new Command.Register("web", "web-1", ttlSpec("10.0.0.1", 8080)));
+        log.one(T0, new Command.Register("web", "web-2", ttlSpec("10.0.0.2", 8080)));
+        long registeredAt = catalog.service("web").orElseThrow().instances().get("web-2").registeredAt();
+        List<CatalogChange> changes = new ArrayList<>();
+        catalog.addListener(changes::add);
+
+        log.apply(T0 + 1_000,
+                new Command.Register("web", "web-1", ttlSpec("10.0.0.1", 8080)),
+                new Command.SetStatus("web", "web-2", registeredAt, Status.WARNING, "slow"),
+                new Command.Register("web", "web-3", ttlSpec("10.0.0.3", 8080)),
+                new Command.Register("web", "gone", ttlSpec("10.0.0.4", 8080)),
+                new Command.Deregister("web", "gone"),
+                new Command.Register("db", "passing-through", ttlSpec("10.0.0.5", 5432)),
+                new Command.Deregister("db", "passing-through"));
+
+        assertEquals(1, changes.size());
+        CatalogChange c = changes.get(0);
+        assertEquals(Map.of("web", Set.of("web-2", "web-3")), c.instances());
+        assertFalse(c.everything());
+        assertTrue(catalog.service("db").isEmpty(), "a service that came and went within one entry never appears");
     }
 
     @Test

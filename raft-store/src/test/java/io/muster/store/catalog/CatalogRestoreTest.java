@@ -69,14 +69,14 @@ class CatalogRestoreTest {
     void serviceMissingFromTheBackupBecomesEmptyAtTheRestoreIndexInsteadOfVanishing() {
         fillCurrent();
         List<String> heard = new ArrayList<>();
-        catalog.addListener((index, services) -> heard.add(index + " " + new TreeSet<>(services)));
+        catalog.addListener(c -> heard.add(c.index() + " " + new TreeSet<>(c.services()) + (c.everything() ? " everything" : "")));
 
         log.one(T0 + 100, new Command.Restore(backup()));
 
         // A blocking reader of "db" waits for an index above 2; it must be woken, and must not see 0.
         assertTrue(catalog.service("db").orElseThrow().instances().isEmpty());
         assertEquals(4, serviceIndex(catalog, "db"));
-        assertEquals(List.of("4 [api, db, web]"), heard);
+        assertEquals(List.of("4 [api, db, web] everything"), heard);
     }
 
     @Test
@@ -84,7 +84,7 @@ class CatalogRestoreTest {
         fillCurrent();
         SnapshotData before = catalog.export();
         List<String> heard = new ArrayList<>();
-        catalog.addListener((index, services) -> heard.add(index + " " + services));
+        catalog.addListener(c -> heard.add(c.index() + " " + c.services()));
         byte[] good = backup();
 
         for (byte[] bad : List.of(new byte[0], "not a snapshot".getBytes(), Arrays.copyOf(good, good.length / 2))) {
@@ -157,7 +157,7 @@ class CatalogRestoreTest {
         source.one(T0, new Command.Register("web", "web-1", ttlSpec("10.0.0.1", 8080)));
         source.one(T0, new Command.Register("db", "db-1", ttlSpec("10.0.0.2", 5432)));
         List<String> heard = new ArrayList<>();
-        catalog.addListener((index, services) -> heard.add(index + " " + new TreeSet<>(services)));
+        catalog.addListener(c -> heard.add(c.index() + " " + new TreeSet<>(c.services())));
 
         catalog.load(source.catalog().export());
 

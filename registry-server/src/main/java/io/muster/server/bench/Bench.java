@@ -21,6 +21,7 @@ public final class Bench {
         if (args.length == 0 || !(args[0].equals("register") || args[0].equals("heartbeat"))) {
             System.err.println("""
                     usage: muster bench register  [--members URLS] [--instances 10000] [--services 100] [--in-flight 32]
+                                                  [--warmup N (default: as many as --instances)]
                            muster bench heartbeat [--members URLS] [--instances 10000] [--services 100] [--in-flight 32]
                                                   [--seconds 20] [--ttl 60s]
                     URLS: comma-separated HTTP addresses (default http://127.0.0.1:8700,http://127.0.0.1:8710,http://127.0.0.1:8720)""");
@@ -29,6 +30,7 @@ public final class Bench {
         Map<String, String> o = new HashMap<>(Map.of(
                 "members", "http://127.0.0.1:8700,http://127.0.0.1:8710,http://127.0.0.1:8720",
                 "instances", "10000", "services", "100", "in-flight", "32", "seconds", "20", "ttl", "60s"));
+        o.put("warmup", "");
         for (int i = 1; i + 1 < args.length; i += 2) {
             o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -38,7 +40,8 @@ public final class Bench {
         int inFlight = Integer.parseInt(o.get("in-flight"));
         try (LoadGenerator gen = new LoadGenerator(members, Math.max(1, inFlight / members.size() + 1))) {
             if (args[0].equals("register")) {
-                register(gen, instances, services, inFlight, null);
+                int warmup = o.get("warmup").isEmpty() ? instances : Integer.parseInt(o.get("warmup"));
+                register(gen, instances, warmup, services, inFlight, null);
             } else {
                 heartbeat(gen, instances, services, inFlight, Integer.parseInt(o.get("seconds")), o.get("ttl"));
             }
@@ -52,10 +55,10 @@ public final class Bench {
                 + "\",\"port\":8080,\"tags\":[\"bench\"],\"metadata\":{\"version\":\"1.0.0\"}" + check + "}");
     }
 
-    private static void register(LoadGenerator gen, int instances, int services, int inFlight, String ttl) {
+    private static void register(LoadGenerator gen, int instances, int warmup, int services, int inFlight, String ttl) {
         // Warm-up, discarded: as many registrations of other ids as the run has, so that every member's JIT has
         // compiled the hot paths (a cold three-JVM cluster on two cores measures the compilers, not Muster).
-        gen.run(Math.max(100, instances), inFlight, Long.MAX_VALUE, i -> new LoadGenerator.Call(i,
+        gen.run(warmup, inFlight, Long.MAX_VALUE, i -> new LoadGenerator.Call(i,
                 HttpMethod.PUT, "/v1/services/warmup-" + (i % services) + "/instances/w" + i, body(i, ttl)));
         long entriesBefore = appliedIndex(gen);
         double cpuBefore = cpuSeconds();

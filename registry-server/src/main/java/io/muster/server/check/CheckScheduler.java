@@ -2,6 +2,7 @@ package io.muster.server.check;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogChange;
 import io.muster.store.command.Command;
 import io.muster.store.model.Check;
 import io.muster.store.model.Instance;
@@ -11,6 +12,7 @@ import io.muster.store.raft.RaftNode;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +54,8 @@ public final class CheckScheduler implements AutoCloseable {
     private final CheckMetrics metrics;
     private final TransitionBatcher batcher;
     private final ScheduledExecutorService thread;
-    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    /** Catalog changes since the last tick, queued by the apply thread. */
+    private final java.util.Queue<CatalogChange> changes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Map<String, Map<String, Assignment>> byService = new HashMap<>();
     private final PriorityQueue<Due> queue = new PriorityQueue<>();
     private final SplittableRandom random = new SplittableRandom();
@@ -80,7 +83,7 @@ public final class CheckScheduler implements AutoCloseable {
             return t;
         });
         this.batcher = new TransitionBatcher(node::submit, this::onThread, settings.batchInterval().toMillis());
-        catalog.addListener((index, services) -> dirty.addAll(services));
+        catalog.addListener(changes::add);
     }
 
     public void start() {
@@ -122,9 +125,13 @@ public final class CheckScheduler implements AutoCloseable {
                 serving = why.isEmpty();
             }
         }
+        Map<String, Set<String>> touched = new HashMap<>();
+        for (CatalogChange c; (c = changes.poll()) != null; ) {
+            resyncAll |= c.everything();
+            c.instances().forEach((service, ids) -> touched.computeIfAbsent(service, k -> new HashSet<>()).addAll(ids));
+        }
         if (resyncAll) {
             resyncAll = false;
-            dirty.clear();
             for (ServiceEntry e : catalog.services()) {
                 resync(e.name(), now);
             }
@@ -133,10 +140,9 @@ public final class CheckScheduler implements AutoCloseable {
                     resync(name, now);
                 }
             }
-        } else if (!dirty.isEmpty()) {
-            List<String> names = new ArrayList<>(dirty);
-            dirty.removeAll(names);
-            names.forEach(n -> resync(n, now));
+        } else {
+            // Only the instances a change touched: the work follows the change, not the size of its service.
+            touched.forEach((service, ids) -> ids.forEach(id -> resync(service, id, now)));
         }
         assignedCount = byService.values().stream().mapToInt(Map::size).sum();
         if (serving) {
@@ -148,42 +154,46 @@ public final class CheckScheduler implements AutoCloseable {
     /** Brings this member's assignments for one service in line with the catalog and the ring. */
     private void resync(String service, long now) {
         Map<String, Instance> instances = catalog.service(service).map(ServiceEntry::asMap).orElse(Map.of());
-        Map<String, Assignment> mine = byService.computeIfAbsent(service, s -> new HashMap<>());
-        for (Instance i : instances.values()) {
-            String key = Catalog.key(service, i.id());
-            boolean probed = i.check() instanceof Check.Http || i.check() instanceof Check.Tcp;
-            Assignment a = mine.get(i.id());
-            if (!probed || !ring.owns(node.id(), key)) {
-                if (a != null) {
-                    a.active = false;
-                    mine.remove(i.id());
-                }
-                continue;
-            }
-            if (a == null) {
-                a = new Assignment(service, i.id(), key, i.registeredAt(), i.check());
-                mine.put(i.id(), a);
-                schedule(a, now + random.nextLong(Math.max(1, interval(a.check))));
-            } else if (a.registeredAt != i.registeredAt() || !a.check.equals(i.check())) {
-                // A new incarnation or a changed check: earlier results say nothing about it.
-                boolean retime = interval(a.check) != interval(i.check());
-                a.registeredAt = i.registeredAt();
-                a.check = i.check();
-                a.state.reset();
-                if (retime) {
-                    schedule(a, now + random.nextLong(Math.max(1, interval(a.check))));
-                }
+        Map<String, Assignment> mine = byService.getOrDefault(service, Map.of());
+        for (String id : List.copyOf(mine.keySet())) {
+            if (!instances.containsKey(id)) {
+                resync(service, id, now);
             }
         }
-        mine.entrySet().removeIf(en -> {
-            if (!instances.containsKey(en.getKey())) {
-                en.getValue().active = false;
-                return true;
+        for (String id : instances.keySet()) {
+            resync(service, id, now);
+        }
+    }
+
+    /** Brings this member's assignment for one instance in line with the catalog and the ring. */
+    private void resync(String service, String id, long now) {
+        Instance i = catalog.service(service).map(e -> e.instances().get(id)).orElse(null);
+        Map<String, Assignment> mine = byService.get(service);
+        Assignment a = mine == null ? null : mine.get(id);
+        boolean probed = i != null && (i.check() instanceof Check.Http || i.check() instanceof Check.Tcp);
+        if (!probed || !ring.owns(node.id(), Catalog.key(service, id))) {
+            if (a != null) {
+                a.active = false;
+                mine.remove(id);
+                if (mine.isEmpty()) {
+                    byService.remove(service);
+                }
             }
-            return false;
-        });
-        if (mine.isEmpty()) {
-            byService.remove(service);
+            return;
+        }
+        if (a == null) {
+            a = new Assignment(service, id, Catalog.key(service, id), i.registeredAt(), i.check());
+            byService.computeIfAbsent(service, s -> new HashMap<>()).put(id, a);
+            schedule(a, now + random.nextLong(Math.max(1, interval(a.check))));
+        } else if (a.registeredAt != i.registeredAt() || !a.check.equals(i.check())) {
+            // A new incarnation or a changed check: earlier results say nothing about it.
+            boolean retime = interval(a.check) != interval(i.check());
+            a.registeredAt = i.registeredAt();
+            a.check = i.check();
+            a.state.reset();
+            if (retime) {
+                schedule(a, now + random.nextLong(Math.max(1, interval(a.check))));
+            }
         }
     }
 

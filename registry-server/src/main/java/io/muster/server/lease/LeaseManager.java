@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogChange;
 import io.muster.store.command.Command;
 import io.muster.store.model.Check;
 import io.muster.store.model.Instance;
@@ -45,7 +46,10 @@ public final class LeaseManager implements AutoCloseable {
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
     /** Keys with a transition proposed and not yet applied: not proposed again meanwhile. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final Set<String> changedServices = ConcurrentHashMap.newKeySet();
+    /** Catalog changes since the last scan, queued by the apply thread while this member leads. */
+    private final java.util.Queue<CatalogChange> changes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Instances with a check that are critical now: the only candidates for removal after deregisterAfter. */
+    private final Map<String, Ref> critical = new HashMap<>();
     private final SelfPreservation selfPreservation;
     private final ScheduledExecutorService scanner;
     private final Counter expirations;
@@ -77,7 +81,11 @@ public final class LeaseManager implements AutoCloseable {
         Gauge.builder("muster_self_preservation_active", () -> selfPreservation.active() ? 1 : 0)
                 .description("1 while expiry is held because too many leases lapsed at once").register(meters);
         Gauge.builder("muster_leases", leases::size).description("TTL leases held by this leader").register(meters);
-        catalog.addListener((index, services) -> changedServices.addAll(services));
+        catalog.addListener(c -> {
+            if (leading) {
+                changes.add(c);
+            }
+        });
     }
 
     public void start() {
@@ -137,6 +145,8 @@ public final class LeaseManager implements AutoCloseable {
                 leading = false;
                 leases.clear();
                 inFlight.clear();
+                changes.clear();
+                critical.clear();
                 selfPreservation.reset();
             }
             return;
@@ -166,7 +176,8 @@ public final class LeaseManager implements AutoCloseable {
         lastCheckpoint = now;
         leases.clear();
         inFlight.clear();
-        changedServices.clear();
+        changes.clear();
+        critical.clear();
         selfPreservation.reset();
         Map<String, Long> checkpointed = catalog.renewals();
         int n = 0;
@@ -177,40 +188,63 @@ public final class LeaseManager implements AutoCloseable {
                     leases.put(Catalog.key(e.name(), i.id()), new Lease(e.name(), i.id(), i.registeredAt(), ttl.ttl().toMillis(), last));
                     n++;
                 }
+                trackCritical(e.name(), i.id(), i);
             }
         }
         LOG.info("Leader {} took over {} TTL leases from the last checkpoint; expiry resumes after a {} grace",
                 node.id(), n, io.muster.store.model.GoDuration.format(settings.takeoverGrace()));
     }
 
+    /** Brings leases and the critical set in line with what the catalog changed since the last scan. */
     private void syncChanged(long now) {
-        if (changedServices.isEmpty()) {
-            return;
+        boolean everything = false;
+        Map<String, Set<String>> touched = new HashMap<>();
+        for (CatalogChange c; (c = changes.poll()) != null; ) {
+            everything |= c.everything();
+            c.instances().forEach((service, ids) -> touched.computeIfAbsent(service, k -> new java.util.HashSet<>()).addAll(ids));
         }
-        List<String> names = new ArrayList<>(changedServices);
-        changedServices.removeAll(names);
-        Map<String, Map<String, Instance>> changed = new HashMap<>();
-        for (String name : names) {
-            changed.put(name, catalog.service(name).<Map<String, Instance>>map(ServiceEntry::instances).orElse(Map.of()));
-        }
-        // One pass over the leases per scan, not one per changed service: a registration burst touches many
-        // services, and the leader may hold 100,000 leases.
-        leases.values().removeIf(l -> {
-            Map<String, Instance> current = changed.get(l.service);
-            return current != null && !matches(current.get(l.id), l);
-        });
-        for (Map.Entry<String, Map<String, Instance>> en : changed.entrySet()) {
-            String name = en.getKey();
-            for (Instance i : en.getValue().values()) {
-                String key = Catalog.key(name, i.id());
-                inFlight.remove(key);
-                if (i.check() instanceof Check.Ttl ttl) {
-                    // An instance this leader has not tracked yet (just registered, or brought back by a restore)
-                    // gets one full TTL from now.
-                    leases.computeIfAbsent(key, k -> new Lease(name, i.id(), i.registeredAt(), ttl.ttl().toMillis(), now));
-                }
+        if (everything) {
+            // A restore or snapshot load may have changed anything: look at every lease and every instance.
+            leases.values().removeIf(l -> !matches(instance(l.service, l.id), l));
+            critical.clear();
+            touched.clear();
+            for (ServiceEntry e : catalog.services()) {
+                touched.put(e.name(), e.instances().keySet());
             }
         }
+        touched.forEach((service, ids) -> ids.forEach(id -> sync(service, id, now)));
+    }
+
+    private void sync(String service, String id, long now) {
+        String key = Catalog.key(service, id);
+        Instance i = instance(service, id);
+        inFlight.remove(key);
+        Lease l = leases.get(key);
+        if (l != null && !matches(i, l)) {
+            leases.remove(key);
+        }
+        if (i != null && i.check() instanceof Check.Ttl ttl) {
+            // An instance this leader has not tracked yet (just registered, or brought back by a restore) gets
+            // one full TTL from now.
+            leases.computeIfAbsent(key, k -> new Lease(service, id, i.registeredAt(), ttl.ttl().toMillis(), now));
+        }
+        trackCritical(service, id, i);
+    }
+
+    private void trackCritical(String service, String id, Instance i) {
+        String key = Catalog.key(service, id);
+        if (i != null && i.status() == Status.CRITICAL && i.check() != null) {
+            critical.put(key, new Ref(service, id));
+        } else {
+            critical.remove(key);
+        }
+    }
+
+    private Instance instance(String service, String id) {
+        return catalog.service(service).map(e -> e.instances().get(id)).orElse(null);
+    }
+
+    private record Ref(String service, String id) {
     }
 
     private static boolean matches(Instance i, Lease l) {
@@ -273,17 +307,16 @@ public final class LeaseManager implements AutoCloseable {
     private void removeLongCritical(long now) {
         List<Command> commands = new ArrayList<>();
         List<String> keys = new ArrayList<>();
-        for (ServiceEntry e : catalog.services()) {
-            for (Instance i : e.instances().values()) {
-                if (i.status() != Status.CRITICAL || i.check() == null) {
-                    continue;
-                }
-                Duration after = i.check().deregisterAfter() != null ? i.check().deregisterAfter() : settings.defaultDeregisterAfter();
-                String key = Catalog.key(e.name(), i.id());
-                if (i.statusSince() + after.toMillis() <= now && !inFlight.contains(key)) {
-                    commands.add(new Command.Deregister(e.name(), i.id(), i.registeredAt()));
-                    keys.add(key);
-                }
+        for (Map.Entry<String, Ref> en : critical.entrySet()) {
+            Ref ref = en.getValue();
+            Instance i = instance(ref.service(), ref.id());
+            if (i == null || i.status() != Status.CRITICAL || i.check() == null) {
+                continue;
+            }
+            Duration after = i.check().deregisterAfter() != null ? i.check().deregisterAfter() : settings.defaultDeregisterAfter();
+            if (i.statusSince() + after.toMillis() <= now && !inFlight.contains(en.getKey())) {
+                commands.add(new Command.Deregister(ref.service(), ref.id(), i.registeredAt()));
+                keys.add(en.getKey());
             }
         }
         if (!commands.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.muster.server.watch;
 
+import io.muster.store.catalog.CatalogChange;
 import io.muster.store.catalog.CatalogListener;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -112,8 +113,8 @@ public final class WatchHub implements CatalogListener {
     }
 
     @Override
-    public void changed(long index, Set<String> services) {
-        for (String s : services) {
+    public void changed(CatalogChange change) {
+        for (String s : change.services()) {
             wake(s);
         }
         wake(ANY);

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.muster.store.catalog.CatalogChange;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +88,7 @@ class WatchHubTest {
         List<CompletableFuture<Void>> cache = park("cache", LONG, 3);
         awaitCount(hub, 9);
 
-        hub.changed(10, Set.of("web", "cache"));
+        hub.changed(change(10, "web", "cache"));
 
         CompletableFuture.allOf(web.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         CompletableFuture.allOf(cache.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
@@ -99,7 +102,7 @@ class WatchHubTest {
         CompletableFuture<Void> other = park("db", LONG);
         awaitCount(hub, 2);
 
-        hub.changed(11, Set.of("web"));
+        hub.changed(change(11, "web"));
 
         any.get(10, TimeUnit.SECONDS);
         awaitCount(hub, 1);
@@ -110,11 +113,11 @@ class WatchHubTest {
     void aWokenWaiterIsGoneAndASecondChangeFindsNobody() throws Exception {
         CompletableFuture<Void> first = park("web", LONG);
         awaitCount(hub, 1);
-        hub.changed(12, Set.of("web"));
+        hub.changed(change(12, "web"));
         first.get(10, TimeUnit.SECONDS);
         awaitCount(hub, 0);
         // Nothing parked: a further change is a no-op, and the cancelled timer never fires a second completion.
-        hub.changed(13, Set.of("web"));
+        hub.changed(change(13, "web"));
         assertEquals(0, hub.waiting());
     }
 
@@ -148,7 +151,7 @@ class WatchHubTest {
         awaitCount(hub, 10_000);
         assertTrue(Thread.activeCount() - threadsBefore < 10, "parking must not take a thread per waiter");
 
-        hub.changed(14, Set.of("hot"));
+        hub.changed(change(14, "hot"));
 
         CompletableFuture.allOf(hot.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         awaitCount(hub, 5000);
@@ -164,9 +167,17 @@ class WatchHubTest {
         });
         awaitCount(hub, 1);
         // Changes are reported on the Raft apply thread: completion must hop back to the request's context.
-        Thread apply = new Thread(() -> hub.changed(15, Set.of("web")), "apply");
+        Thread apply = new Thread(() -> hub.changed(change(15, "web")), "apply");
         apply.start();
         apply.join();
         assertTrue(onContext.get(10, TimeUnit.SECONDS), "completed off the waiter's context");
+    }
+
+    private static CatalogChange change(long index, String... services) {
+        Map<String, Set<String>> instances = new HashMap<>();
+        for (String s : services) {
+            instances.put(s, Set.of("i1"));
+        }
+        return new CatalogChange(index, instances, false);
     }
 }
