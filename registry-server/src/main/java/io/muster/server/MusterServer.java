@@ -76,7 +76,12 @@ public final class MusterServer implements AutoCloseable {
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
         var router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown);
-        http = await(vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(16384))
+        // Plain HTTP/1.1 (the contract's API): no h2c upgrade or WebSocket compression handlers in every pipeline.
+        HttpServerOptions httpOptions = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
+                .setHttp2ClearTextEnabled(false)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
+        http = await(vertx.createHttpServer(httpOptions)
                 .requestHandler(router)
                 .invalidRequestHandler(HttpApi::invalidRequest)
                 .listen(config.http().port(), config.http().host()));

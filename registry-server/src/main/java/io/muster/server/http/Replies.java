@@ -25,12 +25,28 @@ final class Replies {
         }
         byte[] bytes;
         try {
-            bytes = Json.mapper().writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            error(ctx, new ApiException(500, "internal", "could not encode the answer", null, null));
+            bytes = encode(body);
+        } catch (ApiException e) {
+            error(ctx, e);
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(Buffer.buffer(bytes));
+        json(ctx, status, bytes);
+    }
+
+    /** Writes an answer already encoded as JSON. */
+    static void json(RoutingContext ctx, int status, byte[] body) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(Buffer.buffer(body));
+    }
+
+    static byte[] encode(Object body) {
+        try {
+            return Json.mapper().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(500, "internal", "could not encode the answer", null, null);
+        }
     }
 
     static void error(RoutingContext ctx, Throwable failure) {

@@ -2,7 +2,6 @@ package io.muster.server.http;
 
 import io.muster.server.watch.WatchHub;
 import io.muster.store.catalog.Catalog;
-import io.muster.store.model.Instance;
 import io.muster.store.model.ServiceEntry;
 import io.muster.store.model.Status;
 import io.muster.store.raft.Consistency;
@@ -10,7 +9,6 @@ import io.muster.store.raft.RaftNode;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +24,8 @@ final class ServiceReads {
     private final RaftNode node;
     private final Catalog catalog;
     private final WatchHub watches;
+    /** 64 MiB: enough for every service's common filters in a large catalog; beyond it answers are rendered afresh. */
+    private final RenderedServices rendered = new RenderedServices(64L << 20);
 
     ServiceReads(RaftNode node, WatchHub watches) {
         this.node = node;
@@ -80,22 +80,10 @@ final class ServiceReads {
                 throw ApiException.invalid("tag", "tag must be a DNS label");
             }
         }
+        RenderedServices.Filter filter = new RenderedServices.Filter(service, healthy, warning, List.copyOf(tags));
         afterBarrier(ctx, q, service, () -> serviceIndex(service)).onSuccess(v -> {
             ServiceEntry entry = catalog.service(service).orElse(ServiceEntry.empty(service));
-            List<InstanceView> instances = new ArrayList<>();
-            for (Instance i : entry.instances().values()) {
-                if (healthy && !(i.status() == Status.PASSING || (warning && i.status() == Status.WARNING))) {
-                    continue;
-                }
-                if (!i.tags().containsAll(tags)) {
-                    continue;
-                }
-                instances.add(InstanceView.of(i));
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("service", service);
-            body.put("index", entry.index());
-            body.put("instances", instances);
+            byte[] body = rendered.answer(filter, entry, Replies::encode);
             headers(ctx, entry.index());
             Replies.json(ctx, 200, body);
         }).onFailure(t -> Replies.error(ctx, t));
