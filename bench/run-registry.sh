@@ -7,6 +7,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/registry-server/target/muster-server.jar"
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
+# The members may run another build (A/B comparisons: MUSTER_BENCH_SERVER_JAR=/path/to/old/muster-server.jar);
+# the load generator is always this tree's.
+SERVER_JAR="${MUSTER_BENCH_SERVER_JAR:-$JAR}"
 workload="${1:?register or heartbeat}"; shift
 DATA="$(mktemp -d /tmp/muster-bench.XXXXXX)"
 HEAP="${MUSTER_BENCH_HEAP:-1g}"
@@ -20,7 +23,7 @@ trap cleanup EXIT
 for i in 1 2 3; do
   base=$((9700 + (i - 1) * 10))
   # shellcheck disable=SC2086
-  java -Xms"$HEAP" -Xmx"$HEAP" ${JAVA_OPTS//\{id\}/n$i} -jar "$JAR" server --id "n$i" --data-dir "$DATA/n$i" \
+  java -Xms"$HEAP" -Xmx"$HEAP" ${JAVA_OPTS//\{id\}/n$i} -jar "$SERVER_JAR" server --id "n$i" --data-dir "$DATA/n$i" \
     --http "127.0.0.1:$base" --raft "127.0.0.1:$((base + 1))" --dns "127.0.0.1:$((base + 53))" \
     --peers "$peers" > "$DATA/n$i.log" 2>&1 &
   pids+=($!)

@@ -13,6 +13,7 @@ import io.muster.server.lease.LeaseManager;
 import io.muster.server.metrics.RaftMetrics;
 import io.muster.server.watch.WatchHub;
 import io.muster.server.write.WriteBatcher;
+import io.muster.server.write.WriteRouter;
 import io.muster.store.catalog.Catalog;
 import io.muster.store.command.Command;
 import io.muster.store.model.Member;
@@ -71,8 +72,8 @@ public final class MusterServer implements AutoCloseable {
         new RaftMetrics(node, meters);
         leases = new LeaseManager(node, config.leases(), clock::millis, meters);
         HeartbeatRouter heartbeats = new HeartbeatRouter(node, leases);
-        node.setExtensionHandler(heartbeats::serveForwarded);
-        WriteBatcher writes = new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters);
+        WriteRouter writes = new WriteRouter(node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters));
+        node.setExtensionHandler(body -> WriteRouter.isForwardedWrite(body) ? writes.serveForwarded(body) : heartbeats.serveForwarded(body));
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
         var router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown);

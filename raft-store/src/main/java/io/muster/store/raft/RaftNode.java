@@ -27,6 +27,7 @@ import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -58,6 +59,8 @@ public final class RaftNode implements Closeable {
     private final Catalog catalog;
     private final CatalogStateMachine stateMachine;
     private final RaftPeerId selfId;
+    private final org.apache.ratis.protocol.ClientId localClientId = org.apache.ratis.protocol.ClientId.randomId();
+    private final java.util.concurrent.atomic.AtomicLong localCallIds = new java.util.concurrent.atomic.AtomicLong();
     private RaftServer server;
     private RaftClient client;
     /**
@@ -68,6 +71,12 @@ public final class RaftNode implements Closeable {
     private RaftClient leaderClient;
     /** Unordered client for read-index requests on this very member (consistent reads). */
     private RaftClient queryClient;
+    /**
+     * Carries forwarded writes to the leader. It retries only failures that prove the leader did not run the
+     * request (it was not, or not yet, the leader): a forwarded write has no Raft retry cache behind it, so resending
+     * one that may have run could apply it twice.
+     */
+    private RaftClient forwardClient;
     /**
      * Write completions run here, never on the apply thread that releases them: a caller's next step (the batcher
      * encodes and sends its next entry) would otherwise hold up applying, on every member.
@@ -121,6 +130,11 @@ public final class RaftNode implements Closeable {
         client = newClient(group);
         leaderClient = newClient(group);
         queryClient = newClient(group);
+        forwardClient = RaftClient.newBuilder()
+                .setProperties(clientProperties())
+                .setRaftGroup(group)
+                .setRetryPolicy(RaftNode::retryIfNotRun)
+                .build();
         LOG.info("Raft member {} started at {} (group {}, peers {})", settings.id(), settings.raftAddress(),
                 GROUP_ID.getUuid(), settings.peers());
     }
@@ -132,6 +146,17 @@ public final class RaftNode implements Closeable {
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
                         TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
+    }
+
+    private static org.apache.ratis.retry.RetryPolicy.Action retryIfNotRun(org.apache.ratis.retry.RetryPolicy.Event event) {
+        Throwable cause = event.getCause();
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        boolean notRun = cause instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
+                || cause instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+        return notRun && event.getAttemptCount() < 40 ? () -> TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)
+                : org.apache.ratis.retry.RetryPolicy.NO_RETRY_ACTION;
     }
 
     private RaftProperties serverProperties() {
@@ -201,8 +226,8 @@ public final class RaftNode implements Closeable {
         if (closed) {
             return CompletableFuture.failedFuture(new NoLeaderException("node is shutting down", null));
         }
-        byte[] bytes = EntryCodec.encode(new Entry(0, commands));
-        return client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(bytes)))
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(EntryCodec.encode(new Entry(0, commands))));
+        return (isLeader() ? submitHere(message) : client.async().send(message))
                 .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((reply, error) -> {
                     if (error != null) {
@@ -216,8 +241,37 @@ public final class RaftNode implements Closeable {
                 .thenCompose(reply -> {
                     List<Result.Code> codes = decodeCodes(reply.getMessage().getContent().toByteArray());
                     long index = reply.getLogIndex();
-                    return catalog.awaitApplied(index).thenApplyAsync(ignored -> new Committed(index, codes), this::complete);
+                    return applied(index).thenApply(ignored -> new Committed(index, codes));
                 });
+    }
+
+    /**
+     * Proposes on this member, which leads, without a gRPC round trip to itself. Its own client id and call ids keep
+     * Ratis's retry cache apart from every other client's. If leadership moved meanwhile the reply says so and the
+     * write fails as {@code no_leader}: it is not resent, since it may already be in the log.
+     */
+    private CompletableFuture<RaftClientReply> submitHere(Message message) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(localClientId)
+                .setServerId(selfId)
+                .setGroupId(GROUP_ID)
+                .setCallId(localCallIds.incrementAndGet())
+                .setMessage(message)
+                .setType(RaftClientRequest.writeRequestType())
+                .build();
+        try {
+            return server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Completes once this node has applied {@code index}, on a thread of its own rather than the apply thread, so
+     * that whatever the caller does next (often: send the next write) never holds up applying.
+     */
+    public CompletableFuture<Long> applied(long index) {
+        return catalog.awaitApplied(index).thenApplyAsync(i -> i, this::complete);
     }
 
     private static List<Result.Code> decodeCodes(byte[] bytes) {
@@ -261,14 +315,26 @@ public final class RaftNode implements Closeable {
                 .thenCompose(catalog::awaitApplied);
     }
 
-    /** Sends an extension query to the leader's state machine (not logged). */
+    /** Sends an extension query to the leader's state machine (not logged); it may be resent after a failover. */
     public CompletableFuture<byte[]> askLeader(byte[] body) {
+        return askLeader(leaderClient, body);
+    }
+
+    /**
+     * Like {@link #askLeader(byte[])}, but resent only when the leader provably did not run it: for requests that
+     * must not run twice, such as forwarded writes.
+     */
+    public CompletableFuture<byte[]> askLeaderOnce(byte[] body) {
+        return askLeader(forwardClient, body);
+    }
+
+    private CompletableFuture<byte[]> askLeader(RaftClient via, byte[] body) {
         byte[] msg = new byte[body.length + 1];
         msg[0] = CatalogStateMachine.QUERY_EXTENSION;
         System.arraycopy(body, 0, msg, 1, body.length);
         // Non-linearizable read-only requests always go to the leader; an unordered read may be served by a
         // follower after a read-index, which would run the extension on a member that holds no leases.
-        return leaderClient.async().sendReadOnlyNonLinearizable(Message.valueOf(UnsafeByteOperations.unsafeWrap(msg)))
+        return via.async().sendReadOnlyNonLinearizable(Message.valueOf(UnsafeByteOperations.unsafeWrap(msg)))
                 .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((r, error) -> {
                     if (error != null) {
@@ -417,6 +483,9 @@ public final class RaftNode implements Closeable {
         }
         if (queryClient != null) {
             queryClient.close();
+        }
+        if (forwardClient != null) {
+            forwardClient.close();
         }
         if (server != null) {
             server.close();

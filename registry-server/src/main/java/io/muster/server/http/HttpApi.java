@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.muster.server.lease.Heartbeats;
 import io.muster.server.lease.LeaseManager;
 import io.muster.server.watch.WatchHub;
-import io.muster.server.write.WriteBatcher;
+import io.muster.server.write.Writes;
 import io.muster.store.raft.RaftNode;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -28,7 +28,7 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Router router(Vertx vertx, RaftNode node, WriteBatcher writes, Heartbeats heartbeats, WatchHub watches,
+    public static Router router(Vertx vertx, RaftNode node, Writes writes, Heartbeats heartbeats, WatchHub watches,
                                 LeaseManager leases, MeterRegistry meters, Supplier<String> metricsText, BooleanSupplier shuttingDown) {
         var instances = new InstanceWrites(writes, heartbeats);
         var snapshots = new SnapshotResource(node);

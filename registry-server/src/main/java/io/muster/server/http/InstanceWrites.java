@@ -1,7 +1,7 @@
 package io.muster.server.http;
 
 import io.muster.server.lease.Heartbeats;
-import io.muster.server.write.WriteBatcher;
+import io.muster.server.write.Writes;
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
 import io.muster.store.model.InstanceSpec;
@@ -12,10 +12,10 @@ import java.util.Map;
 
 /** Register, deregister and heartbeat: the calls that change an instance. */
 final class InstanceWrites {
-    private final WriteBatcher writes;
+    private final Writes writes;
     private final Heartbeats heartbeats;
 
-    InstanceWrites(WriteBatcher writes, Heartbeats heartbeats) {
+    InstanceWrites(Writes writes, Heartbeats heartbeats) {
         this.writes = writes;
         this.heartbeats = heartbeats;
     }

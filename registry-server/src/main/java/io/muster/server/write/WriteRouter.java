@@ -1,0 +1,140 @@
+package io.muster.server.write;
+
+import io.muster.store.command.Command;
+import io.muster.store.command.Entry;
+import io.muster.store.command.EntryCodec;
+import io.muster.store.command.Result;
+import io.muster.store.raft.NoLeaderException;
+import io.muster.store.raft.RaftNode;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends every member's writes through the leader's {@link WriteBatcher}, so that concurrent writes arriving at
+ * different members share one Raft entry. On the leader a write goes straight to the batcher; a follower collects its
+ * writes and forwards them in one leader-bound query per round trip (as heartbeats are forwarded), then answers each
+ * once the entry that carried it is applied here too, so that a read on this member right after sees it.
+ *
+ * <p>A forwarded query has no Raft retry cache behind it: it is resent only when the leader provably did not run it
+ * ({@link RaftNode#askLeaderOnce}); any other failure answers {@code no_leader} and the client decides.
+ */
+public final class WriteRouter implements Writes {
+    private static final byte KIND = 'W';
+    private static final int MAX_BATCH = 512;
+    private static final int MAX_IN_FLIGHT = 2;
+    private static final int ANSWER_BYTES = 9;
+
+    private record Pending(Command command, CompletableFuture<Result> result) {
+    }
+
+    private final RaftNode node;
+    private final WriteBatcher batcher;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int inFlight;
+
+    public WriteRouter(RaftNode node, WriteBatcher batcher) {
+        this.node = node;
+        this.batcher = batcher;
+    }
+
+    /** Whether a leader-bound query is a forwarded write batch (the other kinds belong to other routers). */
+    public static boolean isForwardedWrite(byte[] body) {
+        return body.length > 0 && body[0] == KIND;
+    }
+
+    @Override
+    public CompletableFuture<Result> submit(Command command) {
+        if (node.isLeader()) {
+            return batcher.submit(command);
+        }
+        CompletableFuture<Result> f = new CompletableFuture<>();
+        synchronized (this) {
+            queue.add(new Pending(command, f));
+        }
+        drain();
+        return f;
+    }
+
+    private void drain() {
+        while (true) {
+            List<Pending> batch;
+            synchronized (this) {
+                if (inFlight >= MAX_IN_FLIGHT || queue.isEmpty()) {
+                    return;
+                }
+                batch = new ArrayList<>(Math.min(MAX_BATCH, queue.size()));
+                while (batch.size() < MAX_BATCH && !queue.isEmpty()) {
+                    batch.add(queue.poll());
+                }
+                inFlight++;
+            }
+            forward(batch);
+        }
+    }
+
+    private void forward(List<Pending> batch) {
+        byte[] entry = EntryCodec.encode(new Entry(0, batch.stream().map(Pending::command).toList()));
+        byte[] body = new byte[entry.length + 1];
+        body[0] = KIND;
+        System.arraycopy(entry, 0, body, 1, entry.length);
+        node.askLeaderOnce(body)
+                .thenCompose(answer -> {
+                    List<Result> results = decode(answer, batch.size());
+                    long last = results.stream().mapToLong(Result::index).max().orElse(0);
+                    return node.applied(last).thenApply(ignored -> results);
+                })
+                .whenComplete((results, error) -> {
+                    synchronized (this) {
+                        inFlight--;
+                    }
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (error != null) {
+                            batch.get(i).result().completeExceptionally(error);
+                        } else {
+                            batch.get(i).result().complete(results.get(i));
+                        }
+                    }
+                    drain();
+                });
+    }
+
+    private static List<Result> decode(byte[] answer, int expected) {
+        if (answer.length != expected * ANSWER_BYTES) {
+            throw new NoLeaderException("the leader answered a forwarded write batch with " + answer.length + " bytes", null);
+        }
+        ByteBuffer in = ByteBuffer.wrap(answer);
+        Result.Code[] codes = Result.Code.values();
+        List<Result> results = new ArrayList<>(expected);
+        for (int i = 0; i < expected; i++) {
+            int code = in.get();
+            long index = in.getLong();
+            if (code < 0 || code >= codes.length) {
+                throw new NoLeaderException("the leader could not commit a forwarded write batch", null);
+            }
+            results.add(new Result(codes[code], index));
+        }
+        return results;
+    }
+
+    /** Serves a batch forwarded by a follower: into this member's batcher, answered once committed and applied. */
+    public CompletableFuture<byte[]> serveForwarded(byte[] body) {
+        Entry entry;
+        try {
+            entry = EntryCodec.decode(java.util.Arrays.copyOfRange(body, 1, body.length));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("malformed forwarded writes", e));
+        }
+        List<CompletableFuture<Result>> results = entry.commands().stream().map(batcher::submit).toList();
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            ByteBuffer out = ByteBuffer.allocate(results.size() * ANSWER_BYTES);
+            for (CompletableFuture<Result> r : results) {
+                Result result = r.join();
+                out.put((byte) result.code().ordinal()).putLong(result.index());
+            }
+            return out.array();
+        });
+    }
+}
