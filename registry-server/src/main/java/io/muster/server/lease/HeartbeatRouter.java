@@ -1,19 +1,19 @@
 package io.muster.server.lease;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.muster.server.write.BatchingQueue;
 import io.muster.store.model.Json;
 import io.muster.store.model.Status;
 import io.muster.store.raft.NoLeaderException;
 import io.muster.store.raft.RaftNode;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Delivers heartbeats to the leader's {@link LeaseManager}: directly on the leader; from a follower, batched
- * into one leader-bound query (not a log entry) per round trip, the way {@code WriteBatcher} batches writes.
+ * into one leader-bound query (not a log entry) per round trip through a {@link BatchingQueue}.
  */
 public final class HeartbeatRouter implements Heartbeats {
     private static final byte KIND = 'H';
@@ -29,13 +29,9 @@ public final class HeartbeatRouter implements Heartbeats {
     record Beat(String service, String id, Status status, String note) {
     }
 
-    private record Pending(Beat beat, CompletableFuture<Boolean> result) {
-    }
-
     private final RaftNode node;
     private final LeaseManager leases;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private int inFlight;
+    private final BatchingQueue<Beat, Byte> forwards = new BatchingQueue<>(MAX_BATCH, MAX_IN_FLIGHT, this::forward);
 
     public HeartbeatRouter(RaftNode node, LeaseManager leases) {
         this.node = node;
@@ -51,63 +47,34 @@ public final class HeartbeatRouter implements Heartbeats {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        synchronized (this) {
-            queue.add(new Pending(new Beat(service, id, status, note), f));
-        }
-        drain();
-        return f;
-    }
-
-    private void drain() {
-        while (true) {
-            List<Pending> batch;
-            synchronized (this) {
-                if (inFlight >= MAX_IN_FLIGHT || queue.isEmpty()) {
-                    return;
-                }
-                batch = new ArrayList<>();
-                while (batch.size() < MAX_BATCH && !queue.isEmpty()) {
-                    batch.add(queue.poll());
-                }
-                inFlight++;
+        return forwards.submit(new Beat(service, id, status, note)).thenApply(answer -> {
+            if (answer == NOT_LEADER) {
+                throw new NoLeaderException("leader changed while forwarding heartbeats", null);
             }
-            forward(batch);
-        }
+            return answer == RENEWED;
+        });
     }
 
-    private void forward(List<Pending> batch) {
+    private CompletableFuture<List<Byte>> forward(List<Beat> beats) {
         byte[] body;
         try {
-            byte[] json = Json.mapper().writerFor(BEATS).writeValueAsBytes(batch.stream().map(Pending::beat).toList());
+            byte[] json = Json.mapper().writerFor(BEATS).writeValueAsBytes(beats);
             body = new byte[json.length + 1];
             body[0] = KIND;
             System.arraycopy(json, 0, body, 1, json.length);
         } catch (IOException e) {
-            batch.forEach(p -> p.result().completeExceptionally(e));
-            finished();
-            return;
+            return CompletableFuture.failedFuture(e);
         }
-        node.askLeader(body).whenComplete((answer, error) -> {
-            for (int i = 0; i < batch.size(); i++) {
-                CompletableFuture<Boolean> f = batch.get(i).result();
-                if (error != null) {
-                    f.completeExceptionally(error);
-                } else if (answer.length != batch.size() || answer[i] == NOT_LEADER) {
-                    f.completeExceptionally(new NoLeaderException("leader changed while forwarding heartbeats", null));
-                } else {
-                    f.complete(answer[i] == RENEWED);
-                }
+        return node.askLeader(body).thenApply(answer -> {
+            if (answer.length != beats.size()) {
+                throw new NoLeaderException("leader changed while forwarding heartbeats", null);
             }
-            finished();
+            List<Byte> out = new ArrayList<>(answer.length);
+            for (byte b : answer) {
+                out.add(b);
+            }
+            return out;
         });
-    }
-
-    private void finished() {
-        synchronized (this) {
-            inFlight--;
-        }
-        drain();
     }
 
     /** Serves heartbeats forwarded by followers; installed as the node's extension handler. */

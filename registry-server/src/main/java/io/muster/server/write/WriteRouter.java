@@ -7,7 +7,6 @@ import io.muster.store.command.Result;
 import io.muster.store.raft.NoLeaderException;
 import io.muster.store.raft.RaftNode;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,17 +26,14 @@ public final class WriteRouter implements Writes {
     private static final int MAX_IN_FLIGHT = 2;
     private static final int ANSWER_BYTES = 9;
 
-    private record Pending(Command command, CompletableFuture<Result> result) {
-    }
-
     private final RaftNode node;
     private final WriteBatcher batcher;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private int inFlight;
+    private final BatchingQueue<Command, Result> forwards;
 
     public WriteRouter(RaftNode node, WriteBatcher batcher) {
         this.node = node;
         this.batcher = batcher;
+        this.forwards = new BatchingQueue<>(MAX_BATCH, MAX_IN_FLIGHT, this::forward);
     }
 
     /** Whether a leader-bound query is a forwarded write batch (the other kinds belong to other routers). */
@@ -50,55 +46,19 @@ public final class WriteRouter implements Writes {
         if (node.isLeader()) {
             return batcher.submit(command);
         }
-        CompletableFuture<Result> f = new CompletableFuture<>();
-        synchronized (this) {
-            queue.add(new Pending(command, f));
-        }
-        drain();
-        return f;
+        return forwards.submit(command);
     }
 
-    private void drain() {
-        while (true) {
-            List<Pending> batch;
-            synchronized (this) {
-                if (inFlight >= MAX_IN_FLIGHT || queue.isEmpty()) {
-                    return;
-                }
-                batch = new ArrayList<>(Math.min(MAX_BATCH, queue.size()));
-                while (batch.size() < MAX_BATCH && !queue.isEmpty()) {
-                    batch.add(queue.poll());
-                }
-                inFlight++;
-            }
-            forward(batch);
-        }
-    }
-
-    private void forward(List<Pending> batch) {
-        byte[] entry = EntryCodec.encode(new Entry(0, batch.stream().map(Pending::command).toList()));
+    private CompletableFuture<List<Result>> forward(List<Command> commands) {
+        byte[] entry = EntryCodec.encode(new Entry(0, commands));
         byte[] body = new byte[entry.length + 1];
         body[0] = KIND;
         System.arraycopy(entry, 0, body, 1, entry.length);
-        node.askLeaderOnce(body)
-                .thenCompose(answer -> {
-                    List<Result> results = decode(answer, batch.size());
-                    long last = results.stream().mapToLong(Result::index).max().orElse(0);
-                    return node.applied(last).thenApply(ignored -> results);
-                })
-                .whenComplete((results, error) -> {
-                    synchronized (this) {
-                        inFlight--;
-                    }
-                    for (int i = 0; i < batch.size(); i++) {
-                        if (error != null) {
-                            batch.get(i).result().completeExceptionally(error);
-                        } else {
-                            batch.get(i).result().complete(results.get(i));
-                        }
-                    }
-                    drain();
-                });
+        return node.askLeaderOnce(body).thenCompose(answer -> {
+            List<Result> results = decode(answer, commands.size());
+            long last = results.stream().mapToLong(Result::index).max().orElse(0);
+            return node.applied(last).thenApply(ignored -> results);
+        });
     }
 
     private static List<Result> decode(byte[] answer, int expected) {
