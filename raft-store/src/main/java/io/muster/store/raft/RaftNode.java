@@ -51,7 +51,8 @@ public final class RaftNode implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
     /** Stable across restarts: Ratis keeps each group's storage under a directory named after this id. */
     public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("muster-registry".getBytes()));
-    private static final Duration WRITE_DEADLINE = Duration.ofSeconds(8);
+    /** How long a write or leader-bound request may take before it answers {@code no_leader}. */
+    public static final Duration WRITE_DEADLINE = Duration.ofSeconds(8);
     /** Largest log entry, which bounds the size of a restorable backup. */
     public static final int MAX_ENTRY_BYTES = 16 << 20;
 
@@ -62,21 +63,21 @@ public final class RaftNode implements Closeable {
     private final org.apache.ratis.protocol.ClientId localClientId = org.apache.ratis.protocol.ClientId.randomId();
     private final java.util.concurrent.atomic.AtomicLong localCallIds = new java.util.concurrent.atomic.AtomicLong();
     private RaftServer server;
-    private RaftClient client;
+    private RenewingClient client;
     /**
      * Queries that must run on the leader (forwarded heartbeats, the default read barrier) travel on a client of
      * their own. Sharing an ordered client between requests aimed at different members stalled them: a read-index
      * request to this member queued later writes behind it until they timed out.
      */
-    private RaftClient leaderClient;
+    private RenewingClient leaderClient;
     /** Unordered client for read-index requests on this very member (consistent reads). */
-    private RaftClient queryClient;
+    private RenewingClient queryClient;
     /**
      * Carries forwarded writes to the leader. It retries only failures that prove the leader did not run the
      * request (it was not, or not yet, the leader): a forwarded write has no Raft retry cache behind it, so resending
      * one that may have run could apply it twice.
      */
-    private RaftClient forwardClient;
+    private RenewingClient forwardClient;
     /**
      * Write completions run here, never on the apply thread that releases them: a caller's next step (the batcher
      * encodes and sends its next entry) would otherwise hold up applying, on every member.
@@ -127,25 +128,23 @@ public final class RaftNode implements Closeable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        client = newClient(group);
-        leaderClient = newClient(group);
-        queryClient = newClient(group);
-        forwardClient = RaftClient.newBuilder()
-                .setProperties(clientProperties())
-                .setRaftGroup(group)
-                .setRetryPolicy(RaftNode::retryIfNotRun)
-                .build();
+        var retryAll = RetryPolicies.retryUpToMaximumCountWithFixedSleep(40, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
+        client = new RenewingClient("writes", () -> newClient(group, retryAll));
+        leaderClient = new RenewingClient("leader-queries", () -> newClient(group, retryAll));
+        queryClient = new RenewingClient("read-index", () -> newClient(group, retryAll));
+        forwardClient = new RenewingClient("forwarded-writes", () -> newClient(group, RaftNode::retryIfNotRun));
         LOG.info("Raft member {} started at {} (group {}, peers {})", settings.id(), settings.raftAddress(),
                 GROUP_ID.getUuid(), settings.peers());
     }
 
-    private static RaftClient newClient(RaftGroup group) {
-        return RaftClient.newBuilder()
+    /** A client that starts at the leader this member knows of, if any, rather than at the first peer. */
+    private RaftClient newClient(RaftGroup group, org.apache.ratis.retry.RetryPolicy retry) {
+        RaftClient.Builder b = RaftClient.newBuilder()
                 .setProperties(clientProperties())
                 .setRaftGroup(group)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
-                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                .build();
+                .setRetryPolicy(retry);
+        leaderId().map(RaftPeerId::valueOf).ifPresent(b::setLeaderId);
+        return b.build();
     }
 
     private static org.apache.ratis.retry.RetryPolicy.Action retryIfNotRun(org.apache.ratis.retry.RetryPolicy.Event event) {
@@ -227,8 +226,12 @@ public final class RaftNode implements Closeable {
             return CompletableFuture.failedFuture(new NoLeaderException("node is shutting down", null));
         }
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(EntryCodec.encode(new Entry(0, commands))));
-        return (isLeader() ? submitHere(message) : client.async().send(message))
-                .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+        // Only a ready leader proposes in-process: a new leader not yet ready answers LeaderNotReady, which the
+        // client path retries (the entry was not appended) and the in-process path would turn into a 503.
+        CompletableFuture<RaftClientReply> sent = isReadyLeader()
+                ? submitHere(message).orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                : client.call(c -> c.async().send(message).orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        return sent
                 .handle((reply, error) -> {
                     if (error != null) {
                         throw new CompletionException(noLeader("write", error));
@@ -259,11 +262,15 @@ public final class RaftNode implements Closeable {
                 .setMessage(message)
                 .setType(RaftClientRequest.writeRequestType())
                 .build();
-        try {
-            return server.submitClientRequestAsync(request);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        // Ratis appends under the division's lock and may wait for room in its log queue: never on the caller's
+        // thread, which is often an event loop.
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.submitClientRequestAsync(request);
+            } catch (IOException e) {
+                return CompletableFuture.<RaftClientReply>failedFuture(e);
+            }
+        }, this::complete).thenCompose(f -> f);
     }
 
     /**
@@ -271,7 +278,17 @@ public final class RaftNode implements Closeable {
      * that whatever the caller does next (often: send the next write) never holds up applying.
      */
     public CompletableFuture<Long> applied(long index) {
-        return catalog.awaitApplied(index).thenApplyAsync(i -> i, this::complete);
+        return catalog.awaitApplied(index)
+                .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .handleAsync((i, error) -> {
+                    if (error != null) {
+                        // Committed, but this member lags too far behind to show it: the caller answers 503 and
+                        // the client decides (a retried registration is idempotent).
+                        throw new CompletionException(new NoLeaderException("index " + index + " is committed but not yet "
+                                + "applied on this member after " + WRITE_DEADLINE.toSeconds() + "s", error));
+                    }
+                    return i;
+                }, this::complete);
     }
 
     private static List<Result.Code> decodeCodes(byte[] bytes) {
@@ -295,14 +312,16 @@ public final class RaftNode implements Closeable {
         CompletableFuture<RaftClientReply> reply;
         if (consistency == Consistency.CONSISTENT) {
             // Read-index on this very member: it learns the leader's commit index and waits to apply it.
-            reply = queryClient.async().sendReadOnlyUnordered(query, selfId);
+            reply = queryClient.call(c -> c.async().sendReadOnlyUnordered(query, selfId)
+                    .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
         } else if (isLeader()) {
             return CompletableFuture.completedFuture(catalog.appliedIndex());
         } else {
             // The leader's applied index, read without a read-index round: "default" is the leader's state.
-            reply = leaderClient.async().sendReadOnlyNonLinearizable(query);
+            reply = leaderClient.call(c -> c.async().sendReadOnlyNonLinearizable(query)
+                    .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
         }
-        return reply.orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+        return reply
                 .handle((r, error) -> {
                     if (error != null) {
                         throw new CompletionException(noLeader("read", error));
@@ -328,14 +347,14 @@ public final class RaftNode implements Closeable {
         return askLeader(forwardClient, body);
     }
 
-    private CompletableFuture<byte[]> askLeader(RaftClient via, byte[] body) {
+    private CompletableFuture<byte[]> askLeader(RenewingClient via, byte[] body) {
         byte[] msg = new byte[body.length + 1];
         msg[0] = CatalogStateMachine.QUERY_EXTENSION;
         System.arraycopy(body, 0, msg, 1, body.length);
         // Non-linearizable read-only requests always go to the leader; an unordered read may be served by a
         // follower after a read-index, which would run the extension on a member that holds no leases.
-        return via.async().sendReadOnlyNonLinearizable(Message.valueOf(UnsafeByteOperations.unsafeWrap(msg)))
-                .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(msg));
+        return via.call(c -> c.async().sendReadOnlyNonLinearizable(message).orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
                 .handle((r, error) -> {
                     if (error != null) {
                         throw new CompletionException(noLeader("forward", error));
@@ -435,7 +454,7 @@ public final class RaftNode implements Closeable {
 
     /** Forces a snapshot on this member now, whatever the creation gap (used by tests and operators). */
     public long takeSnapshot() throws IOException {
-        RaftClientReply reply = client.getSnapshotManagementApi(selfId).create(true, 30_000);
+        RaftClientReply reply = client.get().getSnapshotManagementApi(selfId).create(true, 30_000);
         if (!reply.isSuccess()) {
             throw new IOException("snapshot failed", reply.getException());
         }
@@ -443,7 +462,7 @@ public final class RaftNode implements Closeable {
     }
 
     public void transferLeadership(String to, Duration timeout) throws IOException {
-        RaftClientReply reply = client.admin().transferLeadership(to == null ? null : RaftPeerId.valueOf(to), timeout.toMillis());
+        RaftClientReply reply = client.get().admin().transferLeadership(to == null ? null : RaftPeerId.valueOf(to), timeout.toMillis());
         if (!reply.isSuccess()) {
             throw new IOException("leadership transfer failed", reply.getException());
         }
@@ -463,7 +482,7 @@ public final class RaftNode implements Closeable {
         List<RaftPeer> list = peers.stream()
                 .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build())
                 .toList();
-        RaftClientReply reply = client.admin().setConfiguration(list);
+        RaftClientReply reply = client.get().admin().setConfiguration(list);
         if (!reply.isSuccess()) {
             throw new IOException("configuration change failed", reply.getException());
         }

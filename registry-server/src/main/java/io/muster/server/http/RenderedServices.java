@@ -26,15 +26,21 @@ final class RenderedServices {
         }
     }
 
-    private record Rendered(ServiceEntry entry, byte[] body) {
+    private record Rendered(ServiceEntry entry, byte[] body, long cost) {
     }
+
+    /** Rough bytes per cached answer besides its body: key, map entry, record headers. */
+    private static final int OVERHEAD = 256;
 
     /** Least recently used first. */
     private final LinkedHashMap<Filter, Rendered> recent = new LinkedHashMap<>(16, 0.75f, true);
     private final long maxBytes;
     private long bytes;
 
-    /** Keeps renderings up to {@code maxBytes} in all, least recently used out first: filters are client-chosen. */
+    /**
+     * Keeps renderings up to about {@code maxBytes} in all (bodies, keys and overhead), least recently used out first:
+     * filters are client-chosen.
+     */
     RenderedServices(long maxBytes) {
         this.maxBytes = maxBytes;
     }
@@ -58,12 +64,17 @@ final class RenderedServices {
         body.put("index", entry.index());
         body.put("instances", instances);
         byte[] rendered = render.apply(body);
+        if (entry.index() == 0) {
+            // A service that does not exist: nothing to reuse, and names are client-chosen.
+            return rendered;
+        }
+        long cost = rendered.length + OVERHEAD + 2L * (filter.service().length() + filter.tags().stream().mapToInt(String::length).sum());
         synchronized (recent) {
-            Rendered old = recent.put(filter, new Rendered(entry, rendered));
-            bytes += rendered.length - (old == null ? 0 : old.body().length);
+            Rendered old = recent.put(filter, new Rendered(entry, rendered, cost));
+            bytes += cost - (old == null ? 0 : old.cost());
             var eldest = recent.values().iterator();
             while (bytes > maxBytes && eldest.hasNext()) {
-                bytes -= eldest.next().body().length;
+                bytes -= eldest.next().cost();
                 eldest.remove();
             }
         }

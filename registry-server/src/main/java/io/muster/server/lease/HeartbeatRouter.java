@@ -31,7 +31,7 @@ public final class HeartbeatRouter implements Heartbeats {
 
     private final RaftNode node;
     private final LeaseManager leases;
-    private final BatchingQueue<Beat, Byte> forwards = new BatchingQueue<>(MAX_BATCH, MAX_IN_FLIGHT, this::forward);
+    private final BatchingQueue<Beat, Byte> forwards = new BatchingQueue<>(MAX_BATCH, MAX_IN_FLIGHT, RaftNode.WRITE_DEADLINE, this::forward);
 
     public HeartbeatRouter(RaftNode node, LeaseManager leases) {
         this.node = node;

@@ -30,7 +30,7 @@ public final class WriteBatcher {
         this.batchSize = DistributionSummary.builder("muster_write_batch_size")
                 .description("commands carried by one write entry")
                 .register(meters);
-        this.queue = new BatchingQueue<>(maxBatch, maxInFlight, this::propose);
+        this.queue = new BatchingQueue<>(maxBatch, maxInFlight, RaftNode.WRITE_DEADLINE, this::propose);
     }
 
     /** Completes with the command's outcome and the index of the entry that carried it. */

@@ -33,7 +33,7 @@ public final class WriteRouter implements Writes {
     public WriteRouter(RaftNode node, WriteBatcher batcher) {
         this.node = node;
         this.batcher = batcher;
-        this.forwards = new BatchingQueue<>(MAX_BATCH, MAX_IN_FLIGHT, this::forward);
+        this.forwards = new BatchingQueue<>(MAX_BATCH, MAX_IN_FLIGHT, RaftNode.WRITE_DEADLINE, this::forward);
     }
 
     /** Whether a leader-bound query is a forwarded write batch (the other kinds belong to other routers). */

@@ -82,7 +82,8 @@ class RenderedServicesTest {
     @Test
     void renderingsBeyondTheByteBudgetAreDroppedOldestFirst() {
         ServiceEntry web = service(9, instance("a", Status.PASSING));
-        int size = Replies.encode(Map.of("service", "web", "index", 9, "instances", List.of())).length;
+        int body = Replies.encode(Map.of("service", "web", "index", 9, "instances", List.of())).length;
+        int size = body + 256 + 2 * ("web".length() + "t0".length());
         RenderedServices cache = new RenderedServices(3L * size);
         for (int n = 0; n < 10; n++) {
             cache.answer(new RenderedServices.Filter("web", false, false, List.of("t" + n)), web, this::render);
@@ -97,5 +98,14 @@ class RenderedServicesTest {
 
     private static List<String> ids(String json) {
         return java.util.regex.Pattern.compile("\"id\":\"([a-z])\"").matcher(json).results().map(m -> m.group(1)).toList();
+    }
+
+    @Test
+    void servicesThatDoNotExistAreNotCached() {
+        RenderedServices cache = new RenderedServices(1 << 20);
+        ServiceEntry none = ServiceEntry.empty("ghost");
+        cache.answer(new RenderedServices.Filter("ghost", false, false, List.of()), none, this::render);
+        cache.answer(new RenderedServices.Filter("ghost", false, false, List.of()), none, this::render);
+        assertEquals(2, renders.get());
     }
 }

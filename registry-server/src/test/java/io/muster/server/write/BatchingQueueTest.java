@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,7 @@ class BatchingQueueTest {
 
     @Test
     void sendsAtOnceWhileSlotsAreFreeThenBatchesWhatWaited() throws Exception {
-        BatchingQueue<Integer, String> q = new BatchingQueue<>(3, 1, this::send);
+        BatchingQueue<Integer, String> q = new BatchingQueue<>(3, 1, Duration.ofMinutes(1), this::send);
         CompletableFuture<String> first = q.submit(1);
         List<CompletableFuture<String>> waiting = new ArrayList<>();
         for (int i = 2; i <= 6; i++) {
@@ -51,7 +52,7 @@ class BatchingQueueTest {
 
     @Test
     void aFailedBatchFailsEachOfItsItemsAndFreesItsSlot() {
-        BatchingQueue<Integer, String> q = new BatchingQueue<>(10, 1, this::send);
+        BatchingQueue<Integer, String> q = new BatchingQueue<>(10, 1, Duration.ofMinutes(1), this::send);
         CompletableFuture<String> a = q.submit(1);
         CompletableFuture<String> b = q.submit(2);
 
@@ -65,7 +66,7 @@ class BatchingQueueTest {
 
     @Test
     void aWrongNumberOfAnswersFailsTheBatchInsteadOfMisattributing() {
-        BatchingQueue<Integer, String> q = new BatchingQueue<>(10, 2, this::send);
+        BatchingQueue<Integer, String> q = new BatchingQueue<>(10, 2, Duration.ofMinutes(1), this::send);
         CompletableFuture<String> a = q.submit(1);
 
         sent.get(0).answer().complete(List.of("a1", "extra"));
@@ -75,11 +76,38 @@ class BatchingQueueTest {
 
     @Test
     void aSenderThatThrowsFailsItsBatch() {
-        BatchingQueue<Integer, String> q = new BatchingQueue<>(10, 2, items -> {
+        BatchingQueue<Integer, String> q = new BatchingQueue<>(10, 2, Duration.ofMinutes(1), items -> {
             throw new IllegalArgumentException("cannot encode");
         });
         CompletableFuture<String> a = q.submit(1);
         ExecutionException e = assertThrows(ExecutionException.class, a::get);
         assertEquals("cannot encode", e.getCause().getMessage());
+    }
+
+    @Test
+    void itemsThatWaitedPastTheDeadlineFailInsteadOfBeingSentLate() throws Exception {
+        BatchingQueue<Integer, String> q = new BatchingQueue<>(10, 1, Duration.ofMillis(50), this::send);
+        CompletableFuture<String> first = q.submit(1);
+        CompletableFuture<String> late = q.submit(2);
+        Thread.sleep(120);
+        CompletableFuture<String> fresh = q.submit(3);
+
+        sent.get(0).answer().complete(answers(sent.get(0).items()));
+
+        assertEquals("a1", first.get());
+        ExecutionException e = assertThrows(ExecutionException.class, late::get);
+        assertTrue(e.getCause() instanceof io.muster.store.raft.NoLeaderException, e.toString());
+        assertEquals(List.of(3), sent.get(1).items(), "only the fresh item is sent");
+        assertFalse(fresh.isDone());
+    }
+
+    @Test
+    void aFullQueueRefusesMore() {
+        BatchingQueue<Integer, String> q = new BatchingQueue<>(10, 1, Duration.ofMinutes(1), this::send);
+        for (int i = 0; i <= BatchingQueue.MAX_QUEUED; i++) {
+            q.submit(i);
+        }
+        CompletableFuture<String> refused = q.submit(-1);
+        assertTrue(refused.isCompletedExceptionally());
     }
 }
