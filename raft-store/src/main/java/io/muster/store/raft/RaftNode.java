@@ -83,6 +83,8 @@ public final class RaftNode implements Closeable {
      * encodes and sends its next entry) would otherwise hold up applying, on every member.
      */
     private final java.util.concurrent.ExecutorService completionThread;
+    /** In-process proposals on the leader: apart from completions, so neither queues behind the other. */
+    private final java.util.concurrent.ExecutorService proposeThread;
     private volatile boolean closed;
 
     public RaftNode(RaftSettings settings, Catalog catalog) {
@@ -90,20 +92,33 @@ public final class RaftNode implements Closeable {
         this.catalog = catalog;
         this.stateMachine = new CatalogStateMachine(catalog, settings.clock());
         this.selfId = RaftPeerId.valueOf(settings.id());
-        this.completionThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, settings.id() + "-write-completions");
-            t.setDaemon(true);
-            return t;
-        });
+        this.completionThread = daemonThread(settings.id() + "-write-completions");
+        this.proposeThread = daemonThread(settings.id() + "-proposals");
     }
 
     /** Runs on the completion thread, or inline once it has shut down so that late completions still happen. */
     private void complete(Runnable task) {
+        runOn(completionThread, task);
+    }
+
+    private void propose(Runnable task) {
+        runOn(proposeThread, task);
+    }
+
+    private static void runOn(java.util.concurrent.ExecutorService thread, Runnable task) {
         try {
-            completionThread.execute(task);
+            thread.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             task.run();
         }
+    }
+
+    private static java.util.concurrent.ExecutorService daemonThread(String name) {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public String id() {
@@ -270,7 +285,7 @@ public final class RaftNode implements Closeable {
             } catch (IOException e) {
                 return CompletableFuture.<RaftClientReply>failedFuture(e);
             }
-        }, this::complete).thenCompose(f -> f);
+        }, this::propose).thenCompose(f -> f);
     }
 
     /**
@@ -510,6 +525,7 @@ public final class RaftNode implements Closeable {
             server.close();
         }
         completionThread.shutdown();
+        proposeThread.shutdown();
         LOG.info("Raft member {} stopped", settings.id());
     }
 }
