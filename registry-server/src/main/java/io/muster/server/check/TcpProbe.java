@@ -46,6 +46,12 @@ final class TcpProbe {
             }
             NetSocket socket = ar.result();
             attempt.hold(socket::close);
+            if (socket.localAddress() != null && socket.localAddress().equals(socket.remoteAddress())) {
+                // Linux's TCP simultaneous open: a connect to a free local ephemeral port can pick that very port
+                // as its source and "connect" to itself. Nothing listens there: the target is down.
+                attempt.finish(ProbeResult.critical("TCP connect to " + target + " failed: nothing listens (self-connection)"));
+                return;
+            }
             attempt.finish(ProbeResult.passing("TCP connect to " + target + " succeeded"));
         });
         return attempt.result;
