@@ -10,17 +10,13 @@ import io.muster.store.model.ServiceEntry;
 import io.muster.store.model.Status;
 import io.muster.store.raft.RaftNode;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -125,11 +121,8 @@ public final class CheckScheduler implements AutoCloseable {
                 serving = why.isEmpty();
             }
         }
-        Map<String, Set<String>> touched = new HashMap<>();
-        for (CatalogChange c; (c = changes.poll()) != null; ) {
-            resyncAll |= c.everything();
-            c.instances().forEach((service, ids) -> touched.computeIfAbsent(service, k -> new HashSet<>()).addAll(ids));
-        }
+        CatalogChange change = CatalogChange.drain(changes);
+        resyncAll |= change.everything();
         if (resyncAll) {
             resyncAll = false;
             for (ServiceEntry e : catalog.services()) {
@@ -142,7 +135,7 @@ public final class CheckScheduler implements AutoCloseable {
             }
         } else {
             // Only the instances a change touched: the work follows the change, not the size of its service.
-            touched.forEach((service, ids) -> ids.forEach(id -> resync(service, id, now)));
+            change.instances().forEach((service, ids) -> ids.forEach(id -> resync(service, id, now)));
         }
         assignedCount = byService.values().stream().mapToInt(Map::size).sum();
         if (serving) {

@@ -197,17 +197,13 @@ public final class LeaseManager implements AutoCloseable {
 
     /** Brings leases and the critical set in line with what the catalog changed since the last scan. */
     private void syncChanged(long now) {
-        boolean everything = false;
-        Map<String, Set<String>> touched = new HashMap<>();
-        for (CatalogChange c; (c = changes.poll()) != null; ) {
-            everything |= c.everything();
-            c.instances().forEach((service, ids) -> touched.computeIfAbsent(service, k -> new java.util.HashSet<>()).addAll(ids));
-        }
-        if (everything) {
+        CatalogChange change = CatalogChange.drain(changes);
+        Map<String, Set<String>> touched = change.instances();
+        if (change.everything()) {
             // A restore or snapshot load may have changed anything: look at every lease and every instance.
             leases.values().removeIf(l -> !matches(instance(l.service, l.id), l));
             critical.clear();
-            touched.clear();
+            touched = new HashMap<>();
             for (ServiceEntry e : catalog.services()) {
                 touched.put(e.name(), e.instances().keySet());
             }
