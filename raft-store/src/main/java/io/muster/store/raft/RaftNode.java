@@ -53,6 +53,9 @@ public final class RaftNode implements Closeable {
     public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("muster-registry".getBytes()));
     /** How long a write or leader-bound request may take before it answers {@code no_leader}. */
     public static final Duration WRITE_DEADLINE = Duration.ofSeconds(8);
+    /** How often, and how far apart, the Raft clients resend a request while looking for the leader. */
+    private static final int RETRY_ATTEMPTS = 40;
+    private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
     /** Largest log entry, which bounds the size of a restorable backup. */
     public static final int MAX_ENTRY_BYTES = 16 << 20;
 
@@ -143,11 +146,11 @@ public final class RaftNode implements Closeable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        var retryAll = RetryPolicies.retryUpToMaximumCountWithFixedSleep(40, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
-        client = new RenewingClient("writes", () -> newClient(group, retryAll));
-        leaderClient = new RenewingClient("leader-queries", () -> newClient(group, retryAll));
-        queryClient = new RenewingClient("read-index", () -> newClient(group, retryAll));
-        forwardClient = new RenewingClient("forwarded-writes", () -> newClient(group, RaftNode::retryIfNotRun));
+        var retryAll = RetryPolicies.retryUpToMaximumCountWithFixedSleep(RETRY_ATTEMPTS, RETRY_SLEEP);
+        client = new RenewingClient("writes", WRITE_DEADLINE, () -> newClient(group, retryAll));
+        leaderClient = new RenewingClient("leader-queries", WRITE_DEADLINE, () -> newClient(group, retryAll));
+        queryClient = new RenewingClient("read-index", WRITE_DEADLINE, () -> newClient(group, retryAll));
+        forwardClient = new RenewingClient("forwarded-writes", WRITE_DEADLINE, () -> newClient(group, RaftNode::retryIfNotRun));
         LOG.info("Raft member {} started at {} (group {}, peers {})", settings.id(), settings.raftAddress(),
                 GROUP_ID.getUuid(), settings.peers());
     }
@@ -169,7 +172,7 @@ public final class RaftNode implements Closeable {
         }
         boolean notRun = cause instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
                 || cause instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
-        return notRun && event.getAttemptCount() < 40 ? () -> TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)
+        return notRun && event.getAttemptCount() < RETRY_ATTEMPTS ? () -> RETRY_SLEEP
                 : org.apache.ratis.retry.RetryPolicy.NO_RETRY_ACTION;
     }
 
@@ -245,7 +248,7 @@ public final class RaftNode implements Closeable {
         // client path retries (the entry was not appended) and the in-process path would turn into a 503.
         CompletableFuture<RaftClientReply> sent = isReadyLeader()
                 ? submitHere(message).orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                : client.call(c -> c.async().send(message).orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+                : client.call(c -> c.async().send(message));
         return sent
                 .handle((reply, error) -> {
                     if (error != null) {
@@ -327,14 +330,12 @@ public final class RaftNode implements Closeable {
         CompletableFuture<RaftClientReply> reply;
         if (consistency == Consistency.CONSISTENT) {
             // Read-index on this very member: it learns the leader's commit index and waits to apply it.
-            reply = queryClient.call(c -> c.async().sendReadOnlyUnordered(query, selfId)
-                    .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+            reply = queryClient.call(c -> c.async().sendReadOnlyUnordered(query, selfId));
         } else if (isLeader()) {
             return CompletableFuture.completedFuture(catalog.appliedIndex());
         } else {
             // The leader's applied index, read without a read-index round: "default" is the leader's state.
-            reply = leaderClient.call(c -> c.async().sendReadOnlyNonLinearizable(query)
-                    .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+            reply = leaderClient.call(c -> c.async().sendReadOnlyNonLinearizable(query));
         }
         return reply
                 .handle((r, error) -> {
@@ -369,7 +370,7 @@ public final class RaftNode implements Closeable {
         // Non-linearizable read-only requests always go to the leader; an unordered read may be served by a
         // follower after a read-index, which would run the extension on a member that holds no leases.
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(msg));
-        return via.call(c -> c.async().sendReadOnlyNonLinearizable(message).orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+        return via.call(c -> c.async().sendReadOnlyNonLinearizable(message))
                 .handle((r, error) -> {
                     if (error != null) {
                         throw new CompletionException(noLeader("forward", error));

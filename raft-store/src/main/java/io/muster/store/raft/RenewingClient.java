@@ -2,7 +2,9 @@ package io.muster.store.raft;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
@@ -18,12 +20,14 @@ final class RenewingClient implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(RenewingClient.class);
 
     private final String name;
+    private final Duration deadline;
     private final Supplier<RaftClient> factory;
     private volatile RaftClient current;
     private volatile boolean closed;
 
-    RenewingClient(String name, Supplier<RaftClient> factory) {
+    RenewingClient(String name, Duration deadline, Supplier<RaftClient> factory) {
         this.name = name;
+        this.deadline = deadline;
         this.factory = factory;
         this.current = factory.get();
     }
@@ -32,12 +36,15 @@ final class RenewingClient implements Closeable {
         return current;
     }
 
-    /** Runs one request; if it fails in any way, the client it ran on is replaced (once) for later requests. */
+    /**
+     * Runs one request, failing it after the deadline; if it fails in any way, the client it ran on is replaced
+     * (once) for later requests.
+     */
     <T> CompletableFuture<T> call(Function<RaftClient, CompletableFuture<T>> request) {
         RaftClient c = current;
         CompletableFuture<T> f;
         try {
-            f = request.apply(c);
+            f = request.apply(c).orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
