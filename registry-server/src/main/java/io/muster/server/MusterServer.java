@@ -209,25 +209,29 @@ public final class MusterServer implements AutoCloseable {
     public void kill() {
         closed = true;
         shuttingDown = true;
-        if (leases != null) {
-            leases.close();
-        }
-        if (checks != null) {
-            checks.close();
-        }
-        if (http != null) {
-            http.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
         try {
-            node.close();
-        } catch (IOException e) {
-            LOG.warn("Raft close: {}", e.toString());
-        }
-        if (vertx != null) {
-            vertx.close();
+            if (leases != null) {
+                leases.close();
+            }
+            if (checks != null) {
+                checks.close();
+            }
+            if (http != null) {
+                http.close();
+            }
+            if (dns != null) {
+                dns.close();
+            }
+        } finally {
+            // Whatever failed above, the Raft member must stop: a killed member that still votes is not killed.
+            try {
+                node.close();
+            } catch (IOException e) {
+                LOG.warn("Raft close: {}", e.toString());
+            }
+            if (vertx != null) {
+                vertx.close();
+            }
         }
     }
 

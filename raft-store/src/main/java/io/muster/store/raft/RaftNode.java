@@ -56,6 +56,8 @@ public final class RaftNode implements Closeable {
     /** How often, and how far apart, the Raft clients resend a request while looking for the leader. */
     private static final int RETRY_ATTEMPTS = 40;
     private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+    /** How long {@link #close()} waits for Ratis to finish closing the group after the server stopped. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /** Largest log entry, which bounds the size of a restorable backup. */
     public static final int MAX_ENTRY_BYTES = 16 << 20;
 
@@ -147,21 +149,29 @@ public final class RaftNode implements Closeable {
                 .build();
         server.start();
         var retryAll = RetryPolicies.retryUpToMaximumCountWithFixedSleep(RETRY_ATTEMPTS, RETRY_SLEEP);
-        client = new RenewingClient("writes", WRITE_DEADLINE, () -> newClient(group, retryAll));
-        leaderClient = new RenewingClient("leader-queries", WRITE_DEADLINE, () -> newClient(group, retryAll));
-        queryClient = new RenewingClient("read-index", WRITE_DEADLINE, () -> newClient(group, retryAll));
-        forwardClient = new RenewingClient("forwarded-writes", WRITE_DEADLINE, () -> newClient(group, RaftNode::retryIfNotRun));
+        client = new RenewingClient("writes", WRITE_DEADLINE, () -> newClient(group, retryAll), this::knownLeader);
+        leaderClient = new RenewingClient("leader-queries", WRITE_DEADLINE, () -> newClient(group, retryAll), this::knownLeader);
+        queryClient = new RenewingClient("read-index", WRITE_DEADLINE, () -> newClient(group, retryAll), this::knownLeader);
+        forwardClient = new RenewingClient("forwarded-writes", WRITE_DEADLINE, () -> newClient(group, RaftNode::retryIfNotRun), this::knownLeader);
         LOG.info("Raft member {} started at {} (group {}, peers {})", settings.id(), settings.raftAddress(),
                 GROUP_ID.getUuid(), settings.peers());
     }
 
-    /** A client that starts at the leader this member knows of, if any, rather than at the first peer. */
-    private RaftClient newClient(RaftGroup group, org.apache.ratis.retry.RetryPolicy retry) {
+    /**
+     * A client of the group as this member knows it now (not as it started: after a membership change a client of
+     * the starting peers cannot even address a new leader), starting at the leader this member knows of, if any.
+     */
+    private RaftClient newClient(RaftGroup initial, org.apache.ratis.retry.RetryPolicy retry) {
+        RaftGroup group = division()
+                .map(d -> d.getRaftConf().getAllPeers())
+                .filter(peers -> !peers.isEmpty())
+                .map(peers -> RaftGroup.valueOf(GROUP_ID, peers))
+                .orElse(initial);
         RaftClient.Builder b = RaftClient.newBuilder()
                 .setProperties(clientProperties())
                 .setRaftGroup(group)
                 .setRetryPolicy(retry);
-        leaderId().map(RaftPeerId::valueOf).ifPresent(b::setLeaderId);
+        knownLeader().filter(id -> group.getPeer(id) != null).ifPresent(b::setLeaderId);
         return b.build();
     }
 
@@ -409,8 +419,12 @@ public final class RaftNode implements Closeable {
         return division().map(d -> d.getInfo().isLeader() && d.getInfo().isLeaderReady()).orElse(false);
     }
 
+    private Optional<RaftPeerId> knownLeader() {
+        return division().map(d -> d.getInfo().getLeaderId());
+    }
+
     public Optional<String> leaderId() {
-        return division().map(d -> d.getInfo().getLeaderId()).map(RaftPeerId::toString);
+        return knownLeader().map(RaftPeerId::toString);
     }
 
     /** Milliseconds since this node last heard from the leader; 0 on the leader, -1 if it never has. */
@@ -510,23 +524,44 @@ public final class RaftNode implements Closeable {
             return;
         }
         closed = true;
-        if (client != null) {
-            client.close();
+        // The server first and whatever happens to the clients: a member that is gone must stop voting and
+        // acknowledging entries, or a "dead" member still makes up a majority.
+        Optional<RaftServer.Division> d = division();
+        try {
+            if (server != null) {
+                server.close();
+                // Ratis closes the group's division asynchronously; wait, so that a restart on the same data dir
+                // (or the test that just killed this member) finds it really stopped.
+                awaitClosed(d);
+            }
+        } finally {
+            for (RenewingClient c : new RenewingClient[] {client, leaderClient, queryClient, forwardClient}) {
+                if (c != null) {
+                    c.closeQuietly();
+                }
+            }
+            completionThread.shutdown();
+            proposeThread.shutdown();
         }
-        if (leaderClient != null) {
-            leaderClient.close();
-        }
-        if (queryClient != null) {
-            queryClient.close();
-        }
-        if (forwardClient != null) {
-            forwardClient.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        completionThread.shutdown();
-        proposeThread.shutdown();
         LOG.info("Raft member {} stopped", settings.id());
+    }
+
+    private static void awaitClosed(Optional<RaftServer.Division> division) {
+        if (division.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        while (division.get().getInfo().getLifeCycleState() != org.apache.ratis.util.LifeCycle.State.CLOSED) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("Raft division still {} {} after close", division.get().getInfo().getLifeCycleState(), CLOSE_WAIT);
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

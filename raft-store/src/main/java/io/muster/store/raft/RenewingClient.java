@@ -3,11 +3,13 @@ package io.muster.store.raft;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +24,19 @@ final class RenewingClient implements Closeable {
     private final String name;
     private final Duration deadline;
     private final Supplier<RaftClient> factory;
+    private final Supplier<Optional<RaftPeerId>> knownLeader;
     private volatile RaftClient current;
     private volatile boolean closed;
 
-    RenewingClient(String name, Duration deadline, Supplier<RaftClient> factory) {
+    /**
+     * @param knownLeader the leader this member knows of now; a client aimed elsewhere is replaced before its next
+     *     request, so that the first request after a leader change does not go to the old leader and fail
+     */
+    RenewingClient(String name, Duration deadline, Supplier<RaftClient> factory, Supplier<Optional<RaftPeerId>> knownLeader) {
         this.name = name;
         this.deadline = deadline;
         this.factory = factory;
+        this.knownLeader = knownLeader;
         this.current = factory.get();
     }
 
@@ -41,7 +49,7 @@ final class RenewingClient implements Closeable {
      * (once) for later requests.
      */
     <T> CompletableFuture<T> call(Function<RaftClient, CompletableFuture<T>> request) {
-        RaftClient c = current;
+        RaftClient c = aimedAtKnownLeader();
         CompletableFuture<T> f;
         try {
             f = request.apply(c).orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -50,26 +58,36 @@ final class RenewingClient implements Closeable {
         }
         return f.whenComplete((r, error) -> {
             if (error != null) {
-                renew(c, error);
+                renew(c, error.toString());
             }
         });
     }
 
-    private void renew(RaftClient failed, Throwable why) {
-        synchronized (this) {
-            if (closed || current != failed) {
-                return;
-            }
-            current = factory.get();
-        }
-        LOG.debug("Replaced Raft client {} after a failed request: {}", name, why.toString());
-        // Requests still on the old client fail when it closes; close it off the thread that reported the failure.
-        Thread closer = new Thread(() -> closeQuietly(failed), "raft-client-close-" + name);
-        closer.setDaemon(true);
-        closer.start();
+    private RaftClient aimedAtKnownLeader() {
+        RaftClient c = current;
+        Optional<RaftPeerId> leader = knownLeader.get();
+        return leader.isPresent() && !leader.get().equals(c.getLeaderId()) ? renew(c, "the leader is now " + leader.get()) : c;
     }
 
-    private static void closeQuietly(RaftClient c) {
+    /** Replaces {@code old} unless another thread already did; returns the client to use now. */
+    private RaftClient renew(RaftClient old, String why) {
+        RaftClient fresh;
+        synchronized (this) {
+            if (closed || current != old) {
+                return current;
+            }
+            fresh = factory.get();
+            current = fresh;
+        }
+        LOG.debug("Replaced Raft client {}: {}", name, why);
+        // Requests still on the old client would fail when it closes (after a leadership transfer they may be
+        // running fine on the old leader), so close it once the last of them has met its deadline.
+        CompletableFuture.runAsync(() -> closeReplaced(old),
+                CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS));
+        return fresh;
+    }
+
+    private static void closeReplaced(RaftClient c) {
         try {
             c.close();
         } catch (IOException | RuntimeException e) {
@@ -85,5 +103,14 @@ final class RenewingClient implements Closeable {
             c = current;
         }
         c.close();
+    }
+
+    /** Closes, logging rather than throwing: for shutdown paths that must go on whatever the client does. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Closing Raft client {} failed: {}", name, e.toString());
+        }
     }
 }

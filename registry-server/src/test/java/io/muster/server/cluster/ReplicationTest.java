@@ -192,7 +192,8 @@ class ReplicationTest {
         HttpResponse<String> stale = cluster.get(survivor, "/v1/services/web?consistency=stale");
         assertEquals(200, stale.statusCode());
         assertEquals(1, json(stale).get("instances").size());
-        assertEquals(503, cluster.get(survivor, "/health/ready").statusCode());
+        // The survivor may still believe in the dead leader until its election timeout runs out; then it knows none.
+        TestCluster.await("survivor not ready", Duration.ofSeconds(10), () -> cluster.get(survivor, "/health/ready").statusCode() == 503);
         assertEquals(200, cluster.get(survivor, "/health/live").statusCode());
     }
 

@@ -106,6 +106,39 @@ class MembershipTest {
         TestCluster.await("writes after the replacement", Duration.ofSeconds(30), () -> acknowledged.size() > before + 50);
     }
 
+    /**
+     * A member that joined after the others started can lead: the followers' forwarded writes must reach it, even
+     * though it is not among the peers they started with and the old leader they knew is gone.
+     */
+    @Test
+    void followersForwardWritesToALeaderThatJoinedLater() {
+        cluster = new TestCluster(4, 3, Map.of()).start();
+        int first = cluster.awaitLeader(Duration.ofSeconds(10));
+        // Give the old leader's forwarding clients at n2 and n3 something to remember.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, cluster.put(i, "/v1/services/join/instances/before-" + i, "{\"address\":\"10.0.0.9\",\"port\":9000}").statusCode());
+        }
+        cluster.start(3);
+        HttpResponse<String> add = cluster.send("POST", first, "/v1/cluster/members", "{\"id\":\"n4\",\"raftAddress\":\"127.0.0.1:"
+                + cluster.ports(3).raft() + "\",\"httpAddress\":\"127.0.0.1:" + cluster.ports(3).http() + "\"}");
+        assertEquals(200, add.statusCode(), add.body());
+        HttpResponse<String> transfer = cluster.send("POST", first, "/v1/cluster/leader/transfer", "{\"to\":\"n4\"}");
+        assertEquals(200, transfer.statusCode(), transfer.body());
+        TestCluster.await("n4 leads", Duration.ofSeconds(15), () -> cluster.leader().orElse(-1) == 3);
+        HttpResponse<String> remove = cluster.delete(3, "/v1/cluster/members/" + cluster.id(first));
+        assertEquals(200, remove.statusCode(), remove.body());
+        cluster.kill(first);
+
+        for (int i = 0; i < 3; i++) {
+            if (i == first) {
+                continue;
+            }
+            HttpResponse<String> r = cluster.put(i, "/v1/services/join/instances/after-" + i, "{\"address\":\"10.0.0.9\",\"port\":9000}");
+            assertEquals(200, r.statusCode(), "write through " + cluster.id(i) + ": " + r.body());
+        }
+        assertEquals(5, json(cluster.get(3, "/v1/services/join?consistency=consistent")).get("instances").size());
+    }
+
     @Test
     void leadershipIsHandedToTheMemberAsked() {
         cluster = new TestCluster(3).start();
