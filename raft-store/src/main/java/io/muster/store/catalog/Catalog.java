@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.pcollections.TreePMap;
 
 /**
  * The registry's replicated state. One thread applies entries (Ratis's apply thread); any number of threads
@@ -173,7 +174,7 @@ public final class Catalog {
     }
 
     private Result.Code register(Command.Register r, long time, Working touched) {
-        TreeMap<String, Instance> instances = working(r.service(), touched);
+        TreePMap<String, Instance> instances = working(r.service(), touched);
         Instance old = instances.get(r.id());
         if (old != null && old.spec().equals(r.spec())) {
             return Result.Code.OK;
@@ -186,7 +187,7 @@ public final class Catalog {
             var status = r.spec().check() == null ? io.muster.store.model.Status.PASSING : r.spec().check().initialStatus();
             fresh = new Instance(r.id(), r.spec(), status, "", time, time);
         }
-        instances.put(r.id(), fresh);
+        touched.instances.put(r.service(), instances.plus(r.id(), fresh));
         touched.ids(r.service()).add(r.id());
         if (r.spec().check() instanceof io.muster.store.model.Check.Ttl) {
             renewals.put(key(r.service(), r.id()), time);
@@ -204,12 +205,12 @@ public final class Catalog {
         if (!exists(d.service(), d.id(), touched)) {
             return Result.Code.NOT_FOUND;
         }
-        TreeMap<String, Instance> instances = working(d.service(), touched);
+        TreePMap<String, Instance> instances = working(d.service(), touched);
         Instance old = instances.get(d.id());
         if (d.registeredAt() != 0 && old.registeredAt() != d.registeredAt()) {
             return Result.Code.NOT_FOUND;
         }
-        instances.remove(d.id());
+        touched.instances.put(d.service(), instances.minus(d.id()));
         touched.ids(d.service()).add(d.id());
         renewals.remove(key(d.service(), d.id()));
         return Result.Code.OK;
@@ -219,8 +220,8 @@ public final class Catalog {
         if (!exists(s.service(), s.id(), touched)) {
             return Result.Code.NOT_FOUND;
         }
-        TreeMap<String, Instance> current = touched.instances.get(s.service());
-        Instance old = current != null ? current.get(s.id()) : services.get(s.service()).instances().get(s.id());
+        TreePMap<String, Instance> instances = working(s.service(), touched);
+        Instance old = instances.get(s.id());
         if (old.registeredAt() != s.registeredAt()) {
             return Result.Code.NOT_FOUND;
         }
@@ -228,7 +229,7 @@ public final class Catalog {
         if (old.status() == s.status() && old.note().equals(note)) {
             return Result.Code.OK;
         }
-        working(s.service(), touched).put(s.id(), old.withStatus(s.status(), note, time));
+        touched.instances.put(s.service(), instances.plus(s.id(), old.withStatus(s.status(), note, time)));
         touched.ids(s.service()).add(s.id());
         return Result.Code.OK;
     }
@@ -265,14 +266,14 @@ public final class Catalog {
         data.services().forEach(s -> services.put(s.name(), new ServiceEntry(s.name(), index, s.instances())));
         // A service the backup lacks stays, empty, at this index: its index must not fall back to 0 (rule 3)
         // and its blocking readers must be told it changed.
-        before.forEach(name -> services.putIfAbsent(name, new ServiceEntry(name, index, new TreeMap<>())));
+        before.forEach(name -> services.putIfAbsent(name, new ServiceEntry(name, index, TreePMap.empty())));
         renewals.putAll(data.renewals());
         // Members describe the running cluster, not the backup's: keep ours.
         return Result.Code.OK;
     }
 
     private boolean exists(String service, String id, Working touched) {
-        TreeMap<String, Instance> w = touched.instances.get(service);
+        TreePMap<String, Instance> w = touched.instances.get(service);
         if (w != null) {
             return w.containsKey(id);
         }
@@ -280,16 +281,19 @@ public final class Catalog {
         return e != null && e.instances().containsKey(id);
     }
 
-    private TreeMap<String, Instance> working(String service, Working touched) {
-        return touched.instances.computeIfAbsent(service, s -> {
-            ServiceEntry e = services.get(s);
-            return e == null ? new TreeMap<>() : new TreeMap<>(e.instances());
-        });
+    /** The service's instances as this entry has changed them so far. */
+    private TreePMap<String, Instance> working(String service, Working touched) {
+        TreePMap<String, Instance> w = touched.instances.get(service);
+        if (w != null) {
+            return w;
+        }
+        ServiceEntry e = services.get(service);
+        return e == null ? TreePMap.empty() : e.persistentInstances();
     }
 
-    /** The services an entry is changing: copies made on first touch, and the ids each command touched. */
+    /** The services an entry is changing (persistent maps: a change shares the rest), and the ids it touched. */
     private static final class Working {
-        final Map<String, TreeMap<String, Instance>> instances = new HashMap<>();
+        final Map<String, TreePMap<String, Instance>> instances = new HashMap<>();
         final Map<String, Set<String>> ids = new HashMap<>();
 
         Set<String> ids(String service) {
