@@ -56,6 +56,8 @@ public final class RaftNode implements Closeable {
     /** How often, and how far apart, the Raft clients resend a request while looking for the leader. */
     private static final int RETRY_ATTEMPTS = 40;
     private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+    private static final org.apache.ratis.retry.RetryPolicy RETRY_ALL =
+            RetryPolicies.retryUpToMaximumCountWithFixedSleep(RETRY_ATTEMPTS, RETRY_SLEEP);
     /** How long {@link #close()} waits for Ratis to finish closing the group after the server stopped. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /** Largest log entry, which bounds the size of a restorable backup. */
@@ -90,6 +92,9 @@ public final class RaftNode implements Closeable {
     private final java.util.concurrent.ExecutorService completionThread;
     /** In-process proposals on the leader: apart from completions, so neither queues behind the other. */
     private final java.util.concurrent.ExecutorService proposeThread;
+    /** Closes Ratis clients replaced by the {@link RenewingClient}s once their requests have met the deadline. */
+    private final java.util.concurrent.ScheduledExecutorService clientCloser;
+    private RaftGroup startingGroup;
     private volatile boolean closed;
 
     public RaftNode(RaftSettings settings, Catalog catalog) {
@@ -99,6 +104,11 @@ public final class RaftNode implements Closeable {
         this.selfId = RaftPeerId.valueOf(settings.id());
         this.completionThread = daemonThread(settings.id() + "-write-completions");
         this.proposeThread = daemonThread(settings.id() + "-proposals");
+        this.clientCloser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, settings.id() + "-raft-client-closer");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Runs on the completion thread, or inline once it has shut down so that late completions still happen. */
@@ -139,6 +149,7 @@ public final class RaftNode implements Closeable {
                 .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build())
                 .toList();
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
+        startingGroup = group;
         RaftProperties props = serverProperties();
         server = RaftServer.newBuilder()
                 .setServerId(selfId)
@@ -148,13 +159,27 @@ public final class RaftNode implements Closeable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        var retryAll = RetryPolicies.retryUpToMaximumCountWithFixedSleep(RETRY_ATTEMPTS, RETRY_SLEEP);
-        client = new RenewingClient("writes", WRITE_DEADLINE, () -> newClient(group, retryAll), this::knownLeader);
-        leaderClient = new RenewingClient("leader-queries", WRITE_DEADLINE, () -> newClient(group, retryAll), this::knownLeader);
-        queryClient = new RenewingClient("read-index", WRITE_DEADLINE, () -> newClient(group, retryAll), this::knownLeader);
-        forwardClient = new RenewingClient("forwarded-writes", WRITE_DEADLINE, () -> newClient(group, RaftNode::retryIfNotRun), this::knownLeader);
+        client = renewing("writes", () -> newClient(group, RETRY_ALL));
+        leaderClient = renewing("leader-queries", () -> newClient(group, RETRY_ALL));
+        queryClient = renewing("read-index", () -> newClient(group, RETRY_ALL));
+        forwardClient = renewing("forwarded-writes", () -> newClient(group, RaftNode::retryIfNotRun));
         LOG.info("Raft member {} started at {} (group {}, peers {})", settings.id(), settings.raftAddress(),
                 GROUP_ID.getUuid(), settings.peers());
+    }
+
+    private RenewingClient renewing(String name, java.util.function.Supplier<RaftClient> factory) {
+        return new RenewingClient(name, WRITE_DEADLINE, factory, this::knownLeader, clientCloser);
+    }
+
+    /**
+     * Runs a blocking admin request (snapshot, leadership transfer, configuration change) on a client of its own,
+     * built for it: a shared client could be replaced and closed under a request that takes seconds.
+     */
+    private RaftClientReply admin(org.apache.ratis.util.function.CheckedFunction<RaftClient, RaftClientReply, IOException> request)
+            throws IOException {
+        try (RaftClient c = newClient(startingGroup, RETRY_ALL)) {
+            return request.apply(c);
+        }
     }
 
     /**
@@ -484,7 +509,7 @@ public final class RaftNode implements Closeable {
 
     /** Forces a snapshot on this member now, whatever the creation gap (used by tests and operators). */
     public long takeSnapshot() throws IOException {
-        RaftClientReply reply = client.get().getSnapshotManagementApi(selfId).create(true, 30_000);
+        RaftClientReply reply = admin(c -> c.getSnapshotManagementApi(selfId).create(true, 30_000));
         if (!reply.isSuccess()) {
             throw new IOException("snapshot failed", reply.getException());
         }
@@ -492,7 +517,7 @@ public final class RaftNode implements Closeable {
     }
 
     public void transferLeadership(String to, Duration timeout) throws IOException {
-        RaftClientReply reply = client.get().admin().transferLeadership(to == null ? null : RaftPeerId.valueOf(to), timeout.toMillis());
+        RaftClientReply reply = admin(c -> c.admin().transferLeadership(to == null ? null : RaftPeerId.valueOf(to), timeout.toMillis()));
         if (!reply.isSuccess()) {
             throw new IOException("leadership transfer failed", reply.getException());
         }
@@ -512,7 +537,7 @@ public final class RaftNode implements Closeable {
         List<RaftPeer> list = peers.stream()
                 .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build())
                 .toList();
-        RaftClientReply reply = client.get().admin().setConfiguration(list);
+        RaftClientReply reply = admin(c -> c.admin().setConfiguration(list));
         if (!reply.isSuccess()) {
             throw new IOException("configuration change failed", reply.getException());
         }
@@ -525,7 +550,14 @@ public final class RaftNode implements Closeable {
         }
         closed = true;
         // The server first and whatever happens to the clients: a member that is gone must stop voting and
-        // acknowledging entries, or a "dead" member still makes up a majority.
+        // acknowledging entries, or a "dead" member still makes up a majority. Requests failing meanwhile must not
+        // build new clients.
+        RenewingClient[] clients = {client, leaderClient, queryClient, forwardClient};
+        for (RenewingClient c : clients) {
+            if (c != null) {
+                c.stopRenewing();
+            }
+        }
         Optional<RaftServer.Division> d = division();
         try {
             if (server != null) {
@@ -535,11 +567,12 @@ public final class RaftNode implements Closeable {
                 awaitClosed(d);
             }
         } finally {
-            for (RenewingClient c : new RenewingClient[] {client, leaderClient, queryClient, forwardClient}) {
+            for (RenewingClient c : clients) {
                 if (c != null) {
                     c.closeQuietly();
                 }
             }
+            clientCloser.shutdownNow();
             completionThread.shutdown();
             proposeThread.shutdown();
         }

@@ -3,8 +3,14 @@ package io.muster.store.raft;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -17,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * A Ratis client that is replaced after a failed request. Once one request of Ratis's ordered async client runs out
  * of retries, the client fails every later request at once ("... is closed") and never looks for a new leader again;
  * a member that lived through one long leader outage would otherwise refuse writes until restarted.
+ *
+ * <p>It is also replaced when the leader this member knows of changes, so that the first request after a leader
+ * change does not go to the old leader. Only a change counts: while the member still names a dead leader, the
+ * client that already moved on by itself is kept.
  */
 final class RenewingClient implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(RenewingClient.class);
@@ -25,23 +35,27 @@ final class RenewingClient implements Closeable {
     private final Duration deadline;
     private final Supplier<RaftClient> factory;
     private final Supplier<Optional<RaftPeerId>> knownLeader;
+    private final ScheduledExecutorService closer;
+    /** Replaced clients not yet closed: requests may still run on them until their deadline. */
+    private final Set<RaftClient> retired = ConcurrentHashMap.newKeySet();
     private volatile RaftClient current;
+    /** The leader this member knew of when {@link #current} was built. */
+    private volatile Optional<RaftPeerId> builtFor;
     private volatile boolean closed;
 
     /**
-     * @param knownLeader the leader this member knows of now; a client aimed elsewhere is replaced before its next
-     *     request, so that the first request after a leader change does not go to the old leader and fail
+     * @param knownLeader the leader this member knows of now
+     * @param closer      closes replaced clients once their last request has met its deadline
      */
-    RenewingClient(String name, Duration deadline, Supplier<RaftClient> factory, Supplier<Optional<RaftPeerId>> knownLeader) {
+    RenewingClient(String name, Duration deadline, Supplier<RaftClient> factory, Supplier<Optional<RaftPeerId>> knownLeader,
+            ScheduledExecutorService closer) {
         this.name = name;
         this.deadline = deadline;
         this.factory = factory;
         this.knownLeader = knownLeader;
+        this.closer = closer;
+        this.builtFor = knownLeader.get();
         this.current = factory.get();
-    }
-
-    RaftClient get() {
-        return current;
     }
 
     /**
@@ -49,60 +63,79 @@ final class RenewingClient implements Closeable {
      * (once) for later requests.
      */
     <T> CompletableFuture<T> call(Function<RaftClient, CompletableFuture<T>> request) {
-        RaftClient c = aimedAtKnownLeader();
+        RaftClient c = current;
         CompletableFuture<T> f;
         try {
+            c = followKnownLeader(c);
             f = request.apply(c).orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
+        RaftClient used = c;
         return f.whenComplete((r, error) -> {
             if (error != null) {
-                renew(c, error.toString());
+                renew(used, error.toString());
             }
         });
     }
 
-    private RaftClient aimedAtKnownLeader() {
-        RaftClient c = current;
+    private RaftClient followKnownLeader(RaftClient c) {
         Optional<RaftPeerId> leader = knownLeader.get();
-        return leader.isPresent() && !leader.get().equals(c.getLeaderId()) ? renew(c, "the leader is now " + leader.get()) : c;
+        if (leader.isEmpty() || leader.equals(builtFor)) {
+            return c;
+        }
+        return renew(c, "the leader is now " + leader.get());
     }
 
-    /** Replaces {@code old} unless another thread already did; returns the client to use now. */
+    /** Replaces {@code old} unless another thread already did (or this is closing); returns the client to use now. */
     private RaftClient renew(RaftClient old, String why) {
         RaftClient fresh;
         synchronized (this) {
             if (closed || current != old) {
                 return current;
             }
+            Optional<RaftPeerId> leader = knownLeader.get();
             fresh = factory.get();
+            builtFor = leader;
             current = fresh;
+            retired.add(old);
         }
         LOG.debug("Replaced Raft client {}: {}", name, why);
         // Requests still on the old client would fail when it closes (after a leadership transfer they may be
         // running fine on the old leader), so close it once the last of them has met its deadline.
-        CompletableFuture.runAsync(() -> closeReplaced(old),
-                CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS));
+        closer.schedule(() -> {
+            if (retired.remove(old)) {
+                closeQuietly(old);
+            }
+        }, deadline.toMillis(), TimeUnit.MILLISECONDS);
         return fresh;
     }
 
-    private static void closeReplaced(RaftClient c) {
-        try {
-            c.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("Closing a replaced Raft client failed: {}", e.toString());
-        }
+    /** Stops replacing the client; for the moment the member starts shutting down. */
+    synchronized void stopRenewing() {
+        closed = true;
     }
 
     @Override
     public void close() throws IOException {
-        RaftClient c;
+        List<RaftClient> all;
         synchronized (this) {
             closed = true;
-            c = current;
+            all = new ArrayList<>(retired);
+            retired.clear();
+            all.add(current);
         }
-        c.close();
+        IOException first = null;
+        for (RaftClient c : all) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                first = Objects.requireNonNullElse(first, e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Closes, logging rather than throwing: for shutdown paths that must go on whatever the client does. */
@@ -111,6 +144,14 @@ final class RenewingClient implements Closeable {
             close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("Closing Raft client {} failed: {}", name, e.toString());
+        }
+    }
+
+    private static void closeQuietly(RaftClient c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Closing a replaced Raft client failed: {}", e.toString());
         }
     }
 }
