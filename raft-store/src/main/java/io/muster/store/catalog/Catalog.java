@@ -62,6 +62,12 @@ public final class Catalog {
         return Optional.ofNullable(services.get(name));
     }
 
+    /** One instance of a service, as last applied. */
+    public Optional<Instance> instance(String service, String id) {
+        ServiceEntry e = services.get(service);
+        return e == null ? Optional.empty() : Optional.ofNullable(e.instances().get(id));
+    }
+
     /** Every service, including those whose instances have all left (they are empty). */
     public Collection<ServiceEntry> services() {
         return services.values();

@@ -104,11 +104,8 @@ public final class RaftNode implements Closeable {
         this.selfId = RaftPeerId.valueOf(settings.id());
         this.completionThread = daemonThread(settings.id() + "-write-completions");
         this.proposeThread = daemonThread(settings.id() + "-proposals");
-        this.clientCloser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, settings.id() + "-raft-client-closer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.clientCloser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                daemon(settings.id() + "-raft-client-closer"));
     }
 
     /** Runs on the completion thread, or inline once it has shut down so that late completions still happen. */
@@ -129,11 +126,15 @@ public final class RaftNode implements Closeable {
     }
 
     private static java.util.concurrent.ExecutorService daemonThread(String name) {
-        return java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(daemon(name));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     public String id() {
@@ -385,23 +386,28 @@ public final class RaftNode implements Closeable {
                 .thenCompose(catalog::awaitApplied);
     }
 
-    /** Sends an extension query to the leader's state machine (not logged); it may be resent after a failover. */
-    public CompletableFuture<byte[]> askLeader(byte[] body) {
-        return askLeader(leaderClient, body);
+    /**
+     * Sends an extension query to the leader's state machine (not logged); it may be resent after a failover. The
+     * leader's extension handler receives {@code kind} followed by {@code payload}, so that several kinds of query
+     * can share it.
+     */
+    public CompletableFuture<byte[]> askLeader(byte kind, byte[] payload) {
+        return askLeader(leaderClient, kind, payload);
     }
 
     /**
-     * Like {@link #askLeader(byte[])}, but resent only when the leader provably did not run it: for requests that
-     * must not run twice, such as forwarded writes.
+     * Like {@link #askLeader(byte, byte[])}, but resent only when the leader provably did not run it: for requests
+     * that must not run twice, such as forwarded writes.
      */
-    public CompletableFuture<byte[]> askLeaderOnce(byte[] body) {
-        return askLeader(forwardClient, body);
+    public CompletableFuture<byte[]> askLeaderOnce(byte kind, byte[] payload) {
+        return askLeader(forwardClient, kind, payload);
     }
 
-    private CompletableFuture<byte[]> askLeader(RenewingClient via, byte[] body) {
-        byte[] msg = new byte[body.length + 1];
+    private CompletableFuture<byte[]> askLeader(RenewingClient via, byte kind, byte[] payload) {
+        byte[] msg = new byte[payload.length + 2];
         msg[0] = CatalogStateMachine.QUERY_EXTENSION;
-        System.arraycopy(body, 0, msg, 1, body.length);
+        msg[1] = kind;
+        System.arraycopy(payload, 0, msg, 2, payload.length);
         // Non-linearizable read-only requests always go to the leader; an unordered read may be served by a
         // follower after a read-index, which would run the extension on a member that holds no leases.
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(msg));

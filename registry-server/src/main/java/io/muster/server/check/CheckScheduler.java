@@ -158,9 +158,14 @@ public final class CheckScheduler implements AutoCloseable {
         }
     }
 
+    /** First run at a random point of the check's interval, so that checks registered together spread out. */
+    private void scheduleWithinInterval(Assignment a, long now) {
+        schedule(a, now + random.nextLong(Math.max(1, interval(a.check))));
+    }
+
     /** Brings this member's assignment for one instance in line with the catalog and the ring. */
     private void resync(String service, String id, long now) {
-        Instance i = catalog.service(service).map(e -> e.instances().get(id)).orElse(null);
+        Instance i = catalog.instance(service, id).orElse(null);
         Map<String, Assignment> mine = byService.get(service);
         Assignment a = mine == null ? null : mine.get(id);
         boolean probed = i != null && (i.check() instanceof Check.Http || i.check() instanceof Check.Tcp);
@@ -177,7 +182,7 @@ public final class CheckScheduler implements AutoCloseable {
         if (a == null) {
             a = new Assignment(service, id, Catalog.key(service, id), i.registeredAt(), i.check());
             byService.computeIfAbsent(service, s -> new HashMap<>()).put(id, a);
-            schedule(a, now + random.nextLong(Math.max(1, interval(a.check))));
+            scheduleWithinInterval(a, now);
         } else if (a.registeredAt != i.registeredAt() || !a.check.equals(i.check())) {
             // A new incarnation or a changed check: earlier results say nothing about it.
             boolean retime = interval(a.check) != interval(i.check());
@@ -185,7 +190,7 @@ public final class CheckScheduler implements AutoCloseable {
             a.check = i.check();
             a.state.reset();
             if (retime) {
-                schedule(a, now + random.nextLong(Math.max(1, interval(a.check))));
+                scheduleWithinInterval(a, now);
             }
         }
     }
@@ -245,7 +250,7 @@ public final class CheckScheduler implements AutoCloseable {
         if (!a.active || !serving || a.registeredAt != registeredAt || !a.check.equals(check)) {
             return;
         }
-        Instance i = catalog.service(a.service).map(e -> e.instances().get(a.id)).orElse(null);
+        Instance i = catalog.instance(a.service, a.id).orElse(null);
         if (i == null || i.registeredAt() != registeredAt) {
             return;
         }

@@ -61,16 +61,13 @@ public final class HeartbeatRouter implements Heartbeats {
     }
 
     private CompletableFuture<List<Byte>> forward(List<Beat> beats) {
-        byte[] body;
+        byte[] json;
         try {
-            byte[] json = Json.mapper().writerFor(BEATS).writeValueAsBytes(beats);
-            body = new byte[json.length + 1];
-            body[0] = KIND;
-            System.arraycopy(json, 0, body, 1, json.length);
+            json = Json.mapper().writerFor(BEATS).writeValueAsBytes(beats);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return node.askLeader(body).thenApply(answer -> {
+        return node.askLeader(KIND, json).thenApply(answer -> {
             if (answer.length != beats.size()) {
                 throw new NoLeaderException("leader changed while forwarding heartbeats", null);
             }

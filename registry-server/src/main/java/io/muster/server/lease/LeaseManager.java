@@ -110,7 +110,7 @@ public final class LeaseManager implements AutoCloseable {
         if (!node.isReadyLeader()) {
             throw new NoLeaderException("not the leader", null);
         }
-        Instance inst = catalog.service(service).map(e -> e.instances().get(id)).orElse(null);
+        Instance inst = catalog.instance(service, id).orElse(null);
         if (inst == null || !(inst.check() instanceof Check.Ttl ttl)) {
             return false;
         }
@@ -201,7 +201,7 @@ public final class LeaseManager implements AutoCloseable {
         Map<String, Set<String>> touched = change.instances();
         if (change.everything()) {
             // A restore or snapshot load may have changed anything: look at every lease and every instance.
-            leases.values().removeIf(l -> !matches(instance(l.service, l.id), l));
+            leases.values().removeIf(l -> !matches(catalog.instance(l.service, l.id).orElse(null), l));
             critical.clear();
             touched = new HashMap<>();
             for (ServiceEntry e : catalog.services()) {
@@ -213,7 +213,7 @@ public final class LeaseManager implements AutoCloseable {
 
     private void sync(String service, String id, long now) {
         String key = Catalog.key(service, id);
-        Instance i = instance(service, id);
+        Instance i = catalog.instance(service, id).orElse(null);
         inFlight.remove(key);
         Lease l = leases.get(key);
         if (l != null && !matches(i, l)) {
@@ -236,10 +236,6 @@ public final class LeaseManager implements AutoCloseable {
         }
     }
 
-    private Instance instance(String service, String id) {
-        return catalog.service(service).map(e -> e.instances().get(id)).orElse(null);
-    }
-
     private record Ref(String service, String id) {
     }
 
@@ -259,7 +255,7 @@ public final class LeaseManager implements AutoCloseable {
             if (l.deadline() >= now || inFlight.contains(en.getKey())) {
                 continue;
             }
-            Instance i = catalog.service(l.service).map(e -> e.instances().get(l.id)).orElse(null);
+            Instance i = catalog.instance(l.service, l.id).orElse(null);
             if (i == null || i.status() == Status.CRITICAL || i.registeredAt() != l.registeredAt) {
                 continue;
             }
@@ -305,7 +301,7 @@ public final class LeaseManager implements AutoCloseable {
         List<String> keys = new ArrayList<>();
         for (Map.Entry<String, Ref> en : critical.entrySet()) {
             Ref ref = en.getValue();
-            Instance i = instance(ref.service(), ref.id());
+            Instance i = catalog.instance(ref.service(), ref.id()).orElse(null);
             if (i == null || i.status() != Status.CRITICAL || i.check() == null) {
                 continue;
             }

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * once the entry that carried it is applied here too, so that a read on this member right after sees it.
  *
  * <p>A forwarded query has no Raft retry cache behind it: it is resent only when the leader provably did not run it
- * ({@link RaftNode#askLeaderOnce}); any other failure answers {@code no_leader} and the client decides.
+ * ({@link RaftNode#askLeaderOnce(byte, byte[])}); any other failure answers {@code no_leader} and the client decides.
  */
 public final class WriteRouter implements Writes {
     private static final byte KIND = 'W';
@@ -50,11 +50,7 @@ public final class WriteRouter implements Writes {
     }
 
     private CompletableFuture<List<Result>> forward(List<Command> commands) {
-        byte[] entry = EntryCodec.encode(new Entry(0, commands));
-        byte[] body = new byte[entry.length + 1];
-        body[0] = KIND;
-        System.arraycopy(entry, 0, body, 1, entry.length);
-        return node.askLeaderOnce(body).thenCompose(answer -> {
+        return node.askLeaderOnce(KIND, EntryCodec.encode(new Entry(0, commands))).thenCompose(answer -> {
             List<Result> results = decode(answer, commands.size());
             long last = results.stream().mapToLong(Result::index).max().orElse(0);
             return node.applied(last).thenApply(ignored -> results);
