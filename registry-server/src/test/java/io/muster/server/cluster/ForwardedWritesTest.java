@@ -1,12 +1,10 @@
 package io.muster.server.cluster;
 
+import static io.muster.server.testing.TestCluster.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.muster.server.testing.TestCluster;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * arriving at different members share entries.
  */
 class ForwardedWritesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern APPLIED = Pattern.compile("(?m)^muster_raft_applied_index(?:\\{[^}]*\\})? ([0-9.eE+]+)$");
     private static TestCluster cluster;
 
@@ -44,14 +41,6 @@ class ForwardedWritesTest {
 
     private static String registration(int port) {
         return "{\"address\":\"10.0.0.1\",\"port\":" + port + "}";
-    }
-
-    private static JsonNode json(HttpResponse<String> r) {
-        try {
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + r.body(), e);
-        }
     }
 
     private static List<Integer> followers() {

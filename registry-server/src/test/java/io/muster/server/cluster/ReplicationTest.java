@@ -1,13 +1,12 @@
 package io.muster.server.cluster;
 
+import static io.muster.server.testing.TestCluster.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.muster.server.testing.TestCluster;
 import io.muster.store.catalog.SnapshotData;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * a leader killed mid-stream, a member restarted from disk, a wiped member rebuilt from a snapshot, no quorum.
  */
 class ReplicationTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private TestCluster cluster;
 
     @AfterEach
@@ -38,14 +36,6 @@ class ReplicationTest {
 
     private static String registration(int port) {
         return "{\"address\":\"10.0.0.1\",\"port\":" + port + ",\"tags\":[\"primary\"],\"metadata\":{\"v\":\"1\"}}";
-    }
-
-    private static JsonNode json(HttpResponse<String> r) {
-        try {
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + r.body(), e);
-        }
     }
 
     @Test

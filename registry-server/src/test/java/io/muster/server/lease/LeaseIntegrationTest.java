@@ -1,12 +1,11 @@
 package io.muster.server.lease;
 
+import static io.muster.server.testing.TestCluster.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.muster.server.testing.TestCluster;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * neither kills the living nor revives the dead, and self-preservation.
  */
 class LeaseIntegrationTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Settings short enough for a test: expiry scan 100 ms, checkpoints every 500 ms, takeover grace 1 s. */
     private static final Map<String, String> FAST = Map.of(
             "lease-scan-interval", "100ms",
@@ -41,14 +39,6 @@ class LeaseIntegrationTest {
         }
         if (cluster != null) {
             cluster.close();
-        }
-    }
-
-    private static JsonNode json(HttpResponse<String> r) {
-        try {
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + r.body(), e);
         }
     }
 

@@ -1,12 +1,11 @@
 package io.muster.server.ops;
 
+import static io.muster.server.testing.TestCluster.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.muster.server.testing.TestCluster;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -23,21 +22,12 @@ import org.junit.jupiter.api.Test;
 
 /** Replacing a member (3 -> 4 -> remove the old one) under write load, and handing leadership over on request. */
 class MembershipTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private TestCluster cluster;
 
     @AfterEach
     void tearDown() {
         if (cluster != null) {
             cluster.close();
-        }
-    }
-
-    private static JsonNode json(HttpResponse<String> r) {
-        try {
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + r.body(), e);
         }
     }
 

@@ -1,13 +1,12 @@
 package io.muster.server.watch;
 
+import static io.muster.server.testing.TestCluster.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.muster.server.testing.TestCluster;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
  * waits five minutes, so the per-member count of parked queries only moves when a test moves it.
  */
 class BlockingQueryTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Quick lease settings, so that checkpoints of renewals are written several times during a test. */
     private static final Map<String, String> FAST = Map.of(
             "lease-scan-interval", "100ms",
@@ -52,14 +50,6 @@ class BlockingQueryTest {
     static void stopCluster() {
         if (cluster != null) {
             cluster.close();
-        }
-    }
-
-    private static JsonNode json(HttpResponse<String> r) {
-        try {
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + r.body(), e);
         }
     }
 
