@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.muster.store.model.Check;
 import io.muster.store.model.Status;
-import io.muster.server.testing.TestCluster;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -78,10 +77,12 @@ class ProbeTest {
 
     @Test
     void refusedConnectionIsCritical() throws Exception {
-        int port = TestCluster.freePort();
-        ProbeResult r = get("http://127.0.0.1:" + port + "/health");
-        assertEquals(Status.CRITICAL, r.status());
-        assertTrue(r.note().startsWith("GET failed"), r.note());
+        try (RawTarget closed = new RawTarget(RawTarget.Mode.HTTP_OK)) {
+            closed.stop();
+            ProbeResult r = get("http://" + closed.hostPort() + "/health");
+            assertEquals(Status.CRITICAL, r.status());
+            assertTrue(r.note().startsWith("GET failed"), r.note());
+        }
     }
 
     @Test

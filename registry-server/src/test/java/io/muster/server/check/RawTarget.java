@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP listener that misbehaves below HTTP: it accepts and then holds the connection forever, resets it, or
  * answers random bytes; or it answers a minimal HTTP 200. With {@link Mode#ACCEPT} it is a plain TCP check target; {@link #stop()} and
- * {@link #restart()} take it down and bring it back on the same port.
+ * {@link #restart()} take it down and bring it back on the same port, which stays reserved in between.
  */
 final class RawTarget implements AutoCloseable {
     enum Mode { ACCEPT, HTTP_OK, HANG, RESET, GARBAGE }
@@ -22,14 +25,24 @@ final class RawTarget implements AutoCloseable {
     private final List<Socket> held = new CopyOnWriteArrayList<>();
     private volatile Mode mode;
     private volatile ServerSocket socket;
+    /**
+     * Bound, never listening, for the target's whole life: while the listener is stopped the port must stay ours.
+     * A freed port in the ephemeral range can be handed to another socket, or picked as the probe's own source
+     * port (a TCP self-connect), and a connect that should be refused then succeeds.
+     */
+    private final SocketChannel holder;
     private final int port;
+    private volatile Thread acceptor;
     private volatile boolean closed;
 
     RawTarget(Mode mode) throws IOException {
         this.mode = mode;
-        this.socket = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
+        this.socket = listen(0);
         this.port = socket.getLocalPort();
-        accept(socket);
+        this.holder = SocketChannel.open();
+        holder.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        this.acceptor = accept(socket);
     }
 
     int port() {
@@ -47,22 +60,45 @@ final class RawTarget implements AutoCloseable {
     /** Stops listening: connections to the port are refused. */
     void stop() throws IOException {
         socket.close();
+        awaitAcceptorGone();
         for (Socket s : held) {
             s.close();
         }
         held.clear();
     }
 
-    /** Listens again on the same port. */
-    void restart() throws IOException {
-        ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
-        socket = s;
-        accept(s);
+    /**
+     * A thread blocked in accept() holds the listening socket open in the kernel until it is woken: close()
+     * returns before that, and a connect in between is still accepted (seen in CI as a "refused" probe passing).
+     */
+    private void awaitAcceptorGone() throws IOException {
+        try {
+            acceptor.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("stopping the target");
+        }
+        if (acceptor.isAlive()) {
+            throw new IOException("accept thread of port " + port + " still running 10 s after close");
+        }
     }
 
-    private void accept(ServerSocket server) {
+    /** Listens again on the same port. */
+    void restart() throws IOException {
+        ServerSocket s = listen(port);
+        socket = s;
+        acceptor = accept(s);
+    }
+
+    /** SO_REUSEPORT lets the listener and the {@link #holder} share the port. */
+    private static ServerSocket listen(int port) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        return s;
+    }
+
+    private Thread accept(ServerSocket server) {
         Thread t = new Thread(() -> {
             while (!closed && !server.isClosed()) {
                 try {
@@ -75,6 +111,7 @@ final class RawTarget implements AutoCloseable {
         }, "raw-target-" + port);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     private void serve(Socket c) {
@@ -127,5 +164,6 @@ final class RawTarget implements AutoCloseable {
     public void close() throws IOException {
         closed = true;
         stop();
+        holder.close();
     }
 }
