@@ -3,6 +3,7 @@ package io.muster.client;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -31,5 +32,14 @@ final class Await {
             }
             FakeRegistry.sleep(10);
         }
+    }
+
+    /**
+     * Waits until the last event heard is of {@code type} and returns it. A view changes its state first and tells
+     * its listeners after (with a log line in between), so a test that saw the state must still wait for the event.
+     */
+    static ServiceViewEvent lastEvent(List<ServiceViewEvent> events, ServiceViewEvent.Type type) {
+        until("a " + type + " event", () -> !events.isEmpty() && events.get(events.size() - 1).type() == type, events::toString);
+        return events.get(events.size() - 1);
     }
 }

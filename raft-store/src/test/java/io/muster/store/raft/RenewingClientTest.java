@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -96,11 +97,21 @@ class RenewingClientTest {
 
     @Test
     void aFailedRequestReplacesTheClientOnceAndTheOldOneClosesAfterTheDeadline() throws Exception {
+        // Hold the closer's only thread, so that a stalled test thread cannot see the close happen early.
+        CountDownLatch hold = new CountDownLatch(1);
+        closer.execute(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         RenewingClient client = renewing(Duration.ofMillis(200));
         CompletableFuture<String> failed = client.call(c -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
         assertThrows(ExecutionException.class, failed::get);
         assertEquals(2, built.size());
         assertFalse(built.get(0).closed.get(), "requests may still run on the old client until the deadline");
+        hold.countDown();
         closer.schedule(() -> null, 400, TimeUnit.MILLISECONDS).get();
         assertTrue(built.get(0).closed.get(), "closed once the deadline passed");
         assertFalse(built.get(1).closed.get());

@@ -86,10 +86,11 @@ class BatchingQueueTest {
 
     @Test
     void itemsThatWaitedPastTheDeadlineFailInsteadOfBeingSentLate() throws Exception {
-        BatchingQueue<Integer, String> q = new BatchingQueue<>(10, 1, Duration.ofMillis(50), this::send);
+        // The fresh item must not pass the deadline between its submit and the answer below: a wide margin.
+        BatchingQueue<Integer, String> q = new BatchingQueue<>(10, 1, Duration.ofMillis(1000), this::send);
         CompletableFuture<String> first = q.submit(1);
         CompletableFuture<String> late = q.submit(2);
-        Thread.sleep(120);
+        Thread.sleep(1200);
         CompletableFuture<String> fresh = q.submit(3);
 
         sent.get(0).answer().complete(answers(sent.get(0).items()));
