@@ -23,7 +23,13 @@ import java.util.concurrent.CompletableFuture;
 public final class WriteRouter implements Writes {
     private static final byte KIND = 'W';
     private static final int MAX_BATCH = 512;
-    private static final int MAX_IN_FLIGHT = 2;
+    /**
+     * Forwarded batches a follower has on their way at once. A slot is held until the leader answers and the entry is
+     * applied here, i.e. for about two commits; with 2 slots a follower's writes queued behind them. Warm three-member
+     * clusters did ~1.17k registrations/s at 8 against ~0.93k at 2 (docs/benchmarks.md, "Fourth pass"); where the CPU
+     * is starved (cold JITs) more, smaller forwards cost a little more.
+     */
+    private static final int MAX_IN_FLIGHT = 8;
     private static final int ANSWER_BYTES = 9;
 
     private final RaftNode node;
