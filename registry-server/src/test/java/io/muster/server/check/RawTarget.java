@@ -1,15 +1,11 @@
 package io.muster.server.check;
 
+import io.muster.server.testing.LoopbackListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,94 +20,37 @@ final class RawTarget implements AutoCloseable {
 
     private final List<Socket> held = new CopyOnWriteArrayList<>();
     private volatile Mode mode;
-    private volatile ServerSocket socket;
-    /**
-     * Bound, never listening, for the target's whole life: while the listener is stopped the port must stay ours.
-     * A freed port in the ephemeral range can be handed to another socket, or picked as the probe's own source
-     * port (a TCP self-connect), and a connect that should be refused then succeeds.
-     */
-    private final SocketChannel holder;
-    private final int port;
-    private volatile Thread acceptor;
-    private volatile boolean closed;
+    private final LoopbackListener listener;
 
     RawTarget(Mode mode) throws IOException {
         this.mode = mode;
-        this.socket = listen(0);
-        this.port = socket.getLocalPort();
-        this.holder = SocketChannel.open();
-        holder.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-        holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        this.acceptor = accept(socket);
+        this.listener = new LoopbackListener("raw-target", this::serve);
     }
 
     int port() {
-        return port;
+        return listener.port();
     }
 
     String hostPort() {
-        return "127.0.0.1:" + port;
+        return "127.0.0.1:" + port();
     }
 
     void mode(Mode m) {
         mode = m;
     }
 
-    /** Stops listening: connections to the port are refused. */
+    /** Stops listening: connections to the port are refused once this returns. */
     void stop() throws IOException {
-        socket.close();
-        awaitAcceptorGone();
+        listener.stop();
         for (Socket s : held) {
             s.close();
         }
         held.clear();
     }
 
-    /**
-     * A thread blocked in accept() holds the listening socket open in the kernel until it is woken: close()
-     * returns before that, and a connect in between is still accepted (seen in CI as a "refused" probe passing).
-     */
-    private void awaitAcceptorGone() throws IOException {
-        try {
-            acceptor.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("stopping the target");
-        }
-        if (acceptor.isAlive()) {
-            throw new IOException("accept thread of port " + port + " still running 10 s after close");
-        }
-    }
-
     /** Listens again on the same port. */
     void restart() throws IOException {
-        ServerSocket s = listen(port);
-        socket = s;
-        acceptor = accept(s);
-    }
-
-    /** SO_REUSEPORT lets the listener and the {@link #holder} share the port. */
-    private static ServerSocket listen(int port) throws IOException {
-        ServerSocket s = new ServerSocket();
-        s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
-        return s;
-    }
-
-    private Thread accept(ServerSocket server) {
-        Thread t = new Thread(() -> {
-            while (!closed && !server.isClosed()) {
-                try {
-                    Socket c = server.accept();
-                    serve(c);
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "raw-target-" + port);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        listener.restart();
     }
 
     private void serve(Socket c) {
@@ -162,8 +101,7 @@ final class RawTarget implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closed = true;
         stop();
-        holder.close();
+        listener.close();
     }
 }

@@ -1,15 +1,12 @@
 package io.muster.server.client;
 
+import io.muster.server.testing.LoopbackListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,96 +18,60 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TcpProxy implements AutoCloseable {
     private final int targetPort;
-    private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private final SocketChannel holder;
-    private volatile ServerSocket listener;
-    private volatile Thread acceptor;
+    private final LoopbackListener listener;
 
     TcpProxy(int targetPort) {
         this.targetPort = targetPort;
-        this.listener = bind(0);
-        this.port = listener.getLocalPort();
         try {
-            this.holder = SocketChannel.open();
-            holder.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            this.listener = new LoopbackListener("tcp-proxy", this::relay);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.acceptor = accept(listener);
     }
 
     String url() {
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + listener.port();
     }
 
     /**
-     * Closes the listener, then waits for the accept thread to end before dropping the connections: a thread blocked
-     * in accept() keeps the listener open in the kernel until it wakes, and a connection it takes meanwhile would
-     * otherwise survive the cut.
+     * Stops listening, then drops the connections: once the listener has stopped no connection can be added, so
+     * none survives the cut.
      */
     synchronized void cut() {
-        closeQuietly(listener);
         try {
-            acceptor.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (acceptor.isAlive()) {
-            throw new IllegalStateException("the proxy's accept thread is still running 10 s after its listener closed");
+            listener.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         sockets.forEach(TcpProxy::closeQuietly);
         sockets.clear();
     }
 
     synchronized void restore() {
-        if (listener.isClosed()) {
-            listener = bind(port);
-            acceptor = accept(listener);
+        try {
+            listener.restart();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     @Override
     public void close() {
         cut();
-        closeQuietly(holder);
+        closeQuietly(listener);
     }
 
-    private static ServerSocket bind(int port) {
+    private void relay(Socket client) {
         try {
-            ServerSocket s = new ServerSocket();
-            s.setOption(StandardSocketOptions.SO_REUSEPORT, true); // shares the port with the holder
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            return s;
+            Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            sockets.add(client);
+            sockets.add(upstream);
+            pipe(client, upstream);
+            pipe(upstream, client);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            closeQuietly(client); // the member is down: the client sees its connection reset
         }
-    }
-
-    private Thread accept(ServerSocket server) {
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                Socket client;
-                try {
-                    client = server.accept();
-                } catch (IOException e) {
-                    continue; // closed by cut()
-                }
-                try {
-                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                    sockets.add(client);
-                    sockets.add(upstream);
-                    pipe(client, upstream);
-                    pipe(upstream, client);
-                } catch (IOException e) {
-                    closeQuietly(client); // the member is down: the client sees its connection reset
-                }
-            }
-        }, "tcp-proxy-accept-" + port);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private void pipe(Socket from, Socket to) {
