@@ -1,11 +1,12 @@
 # Sourced by the registry benchmarks: starts a fresh three-member cluster on loopback (separate JVMs) and stops it
-# on exit. Reads ROOT; sets JAR (this tree's launcher, built if missing) and pids (the members).
-#   MUSTER_BENCH_SERVER_JAR  another build for the members (A/B comparisons); the load generator is always JAR
+# on exit. Reads ROOT; sets JAR (this tree's server jar) and BENCH_JAR (its load generator), built if missing, and pids (the members).
+#   MUSTER_BENCH_SERVER_JAR  another build for the members (A/B comparisons); the load generator is always BENCH_JAR
 #   MUSTER_BENCH_HEAP        member heap (default 1g)
 #   MUSTER_BENCH_JAVA_OPTS   JVM options for the members; {id} becomes n1..n3 (e.g. a JFR file each)
 #   MUSTER_BENCH_SERVER_ARGS extra server flags (e.g. --write-in-flight 4)
 JAR="$ROOT/registry-server/target/muster-server.jar"
-[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
+BENCH_JAR="$ROOT/muster-bench/target/muster-bench.jar"
+[ -f "$JAR" ] && [ -f "$BENCH_JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
 SERVER_JAR="${MUSTER_BENCH_SERVER_JAR:-$JAR}"
 HEAP="${MUSTER_BENCH_HEAP:-1g}"
 JAVA_OPTS="${MUSTER_BENCH_JAVA_OPTS:-}"

@@ -22,7 +22,7 @@ total() { for p in "${pids[@]}"; do awk '{print ($14 + $15) / 100}' "/proc/$p/st
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq 1 "${RUNS:-7}"); do
   j0=$(jit); t0=$(total)
-  java -Xms512m -Xmx512m -jar "$JAR" bench register --members "$MEMBERS" "$@" | grep -E "=>|p50"
+  java -Xms512m -Xmx512m -jar "$BENCH_JAR" register --members "$MEMBERS" "$@" | grep -E "=>|p50"
   j1=$(jit); t1=$(total)
   echo "  run $run: members CPU $(awk -v a="$t1" -v b="$t0" 'BEGIN {printf "%.1f", a - b}') s, JIT threads $(awk -v a="$j1" -v b="$j0" 'BEGIN {printf "%.1f", a - b}') s"
 done

@@ -12,7 +12,7 @@ workload="${1:?register or heartbeat}"; shift
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
 before=(); for p in "${pids[@]}"; do before+=("$(cpu "$p")"); done
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Xms512m -Xmx512m -jar "$JAR" bench "$workload" --members "$MEMBERS" "$@"
+java -Xms512m -Xmx512m -jar "$BENCH_JAR" "$workload" --members "$MEMBERS" "$@"
 i=0; for p in "${pids[@]}"; do
   echo "  member n$((i + 1)) CPU during the run: $(awk -v a="$(cpu "$p")" -v b="${before[$i]}" 'BEGIN {printf "%.1f s", a - b}')"
   i=$((i + 1))

@@ -11,10 +11,6 @@ public final class Main {
     public static void main(String[] args) {
         preferPooledBuffers();
         List<String> list = Arrays.asList(args);
-        if (!list.isEmpty() && list.get(0).equals("bench")) {
-            io.muster.server.bench.Bench.main(list.subList(1, list.size()).toArray(new String[0]));
-            return;
-        }
         if (!list.isEmpty() && list.get(0).equals("server")) {
             list = list.subList(1, list.size());
         }

@@ -1,4 +1,4 @@
-package io.muster.server.bench;
+package io.muster.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
