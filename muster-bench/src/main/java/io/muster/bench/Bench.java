@@ -23,12 +23,24 @@ public final class Bench {
         if (System.getProperty("io.netty.allocator.type") == null) {
             System.setProperty("io.netty.allocator.type", "pooled");
         }
+        if (args.length > 0 && args[0].equals("compare")) {
+            Map<String, String> c = new HashMap<>(Map.of("instances", "10000", "services", "100", "in-flight", "32",
+                    "warmup", "10000", "seconds", "15", "watchers", "20", "writes-per-second", "20", "ttl", "60s",
+                    "workloads", "heartbeat,lookup-linearizable,lookup-stale,deregister,propagation,failover"));
+            for (int i = 1; i + 1 < args.length; i += 2) {
+                c.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+            }
+            Compare.main(c);
+            System.exit(0);
+        }
         if (args.length == 0 || !(args[0].equals("register") || args[0].equals("heartbeat"))) {
             System.err.println("""
                     usage: muster bench register  [--members URLS] [--instances 10000] [--services 100] [--in-flight 32]
                                                   [--warmup N (default: as many as --instances)]
                            muster bench heartbeat [--members URLS] [--instances 10000] [--services 100] [--in-flight 32]
                                                   [--seconds 20] [--ttl 60s]
+                           muster bench compare --system muster|etcd --members URLS --pids P1,P2,P3 [--workloads ...]
+                                                  (one side of bench/compare.sh, which starts the clusters)
                     URLS: comma-separated HTTP addresses (default http://127.0.0.1:8700,http://127.0.0.1:8710,http://127.0.0.1:8720)""");
             System.exit(2);
         }
@@ -83,10 +95,10 @@ public final class Bench {
                 HttpMethod.PUT, "/v1/services/hb-" + (i % services) + "/instances/hb-" + i, body(i, ttl)));
         System.out.printf("  registered %d (failed %d) at %.0f/s%n", reg.ok(), reg.failed(), reg.perSecond());
         int total = Integer.MAX_VALUE / 2;
-        gen.run(total, inFlight, System.nanoTime() + 3_000_000_000L, i -> beat(i, instances, services));
+        gen.run(total, inFlight, 3_000_000_000L, i -> beat(i, instances, services));
         long entriesBefore = appliedIndex(gen);
         double cpuBefore = cpuSeconds();
-        LoadGenerator.Outcome out = gen.run(total, inFlight, System.nanoTime() + seconds * 1_000_000_000L, i -> beat(i, instances, services));
+        LoadGenerator.Outcome out = gen.run(total, inFlight, seconds * 1_000_000_000L, i -> beat(i, instances, services));
         long entries = appliedIndex(gen) - entriesBefore;
         System.out.printf("heartbeat: %d TTL instances, %d in flight, %d members, %d s%n", instances, inFlight, gen.memberCount(), seconds);
         System.out.printf("  ok %d  failed %d  => %.0f heartbeats/s%n", out.ok(), out.failed(), out.perSecond());

@@ -56,8 +56,16 @@ final class LoadGenerator implements AutoCloseable {
         return members.size();
     }
 
-    /** Runs {@code total} calls (or until {@code deadlineNanos}), {@code inFlight} at a time. */
-    Outcome run(int total, int inFlight, long deadlineNanos, IntFunction<Call> calls) {
+    /** Runs {@code total} calls (or for at most {@code maxNanos}), {@code inFlight} at a time. */
+    Outcome run(int total, int inFlight, long maxNanos, IntFunction<Call> calls) {
+        return runOps(total, inFlight, maxNanos, i -> send(calls.apply(i)).map(status -> status == 200));
+    }
+
+    /**
+     * Runs {@code total} operations (or for at most {@code maxNanos}), {@code inFlight} at a time; an operation
+     * succeeds when its future completes with true. An operation may be several requests (etcd's grant + put).
+     */
+    Outcome runOps(int total, int inFlight, long maxNanos, IntFunction<Future<Boolean>> ops) {
         // Time-boxed runs pass a huge total: keep at most 4M latencies (enough for percentiles), count the rest.
         long[] latencies = new long[Math.min(total, 4_000_000)];
         AtomicInteger next = new AtomicInteger();
@@ -67,6 +75,7 @@ final class LoadGenerator implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         AtomicInteger active = new AtomicInteger(inFlight);
         long start = System.nanoTime();
+        long deadlineNanos = maxNanos == Long.MAX_VALUE ? Long.MAX_VALUE : start + maxNanos;
         Runnable[] loop = new Runnable[1];
         loop[0] = () -> {
             int i = next.getAndIncrement();
@@ -76,10 +85,9 @@ final class LoadGenerator implements AutoCloseable {
                 }
                 return;
             }
-            Call c = calls.apply(i);
             long t0 = System.nanoTime();
-            send(c).onComplete(ar -> {
-                if (ar.succeeded() && ar.result() == 200) {
+            ops.apply(i).onComplete(ar -> {
+                if (ar.succeeded() && ar.result()) {
                     ok.incrementAndGet();
                     int slot = recorded.getAndIncrement();
                     if (slot < latencies.length) {
@@ -100,14 +108,75 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     Future<Integer> send(Call c) {
+        return exchange(c).map(Reply::status);
+    }
+
+    /** An answer: its status, one header the caller asked for (or null), and its body. */
+    record Reply(int status, String header, Buffer body) {
+    }
+
+    /** Sends one request and returns its whole answer. */
+    Future<Reply> exchange(Call c) {
+        return exchange(c, null);
+    }
+
+    Future<Reply> exchange(Call c, String header) {
+        RequestOptions o = options(c).setTimeout(10_000);
+        return client.request(o).compose(req -> (c.body() == null ? req.send() : req.send(c.body())))
+                .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), header == null ? null : resp.getHeader(header), b)));
+    }
+
+    /**
+     * Sends one request whose answer is a stream (etcd's watch through its gateway) and hands each received chunk
+     * to {@code chunks}; the future completes when the answer's headers arrive.
+     */
+    Future<Integer> stream(Call c, java.util.function.Consumer<Buffer> chunks) {
+        return client.request(options(c)).compose(req -> (c.body() == null ? req.send() : req.send(c.body())))
+                .map(resp -> {
+                    resp.handler(chunks::accept);
+                    return resp.statusCode();
+                });
+    }
+
+    private RequestOptions options(Call c) {
         URI m = members.get(c.member() % members.size());
         RequestOptions o = new RequestOptions().setMethod(c.method()).setHost(m.getHost()).setPort(m.getPort())
-                .setURI(c.path()).setTimeout(10_000);
+                .setURI(c.path());
         if (c.body() != null) {
             o.putHeader("Content-Type", "application/json");
         }
-        return client.request(o).compose(req -> (c.body() == null ? req.send() : req.send(c.body())))
-                .compose(resp -> resp.body().map(b -> resp.statusCode()));
+        return o;
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /**
+     * Sends a request until it answers 200 (for up to 30 s: a cluster may still be electing) and returns the body;
+     * blocking, so for the bench's main thread only.
+     */
+    String untilOk(Call c) {
+        long giveUp = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                Reply r = exchange(c).toCompletionStage().toCompletableFuture().join();
+                if (r.status() == 200) {
+                    return r.body().toString();
+                }
+            } catch (RuntimeException e) {
+                // not answering yet: try again below
+            }
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException("no 200 answer to " + c.path() + " within 30 s");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** GETs a path on one member and returns the body (for metrics and cluster state). */

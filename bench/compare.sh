@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Muster against etcd on the same machine, side by side: both as three members on loopback, driven by the same
+# load generator (muster-bench.jar compare) with the same workloads, alternating on fresh clusters, ROUNDS times.
+# Prints every RESULT line as it comes, then one table: the median of each figure for both and the ratio.
+#
+#   bench/compare.sh                      # ROUNDS=2; needs root to apt-get etcd-server once
+#   ROUNDS=3 SECONDS_PER=20 INSTANCES=10000 SERVICES=100 IN_FLIGHT=32 bench/compare.sh
+#   FORCE=1 bench/compare.sh              # run although the machine is not idle (figures then mean little)
+#
+# etcd is Debian's etcd-server (3.4), driven through its JSON gateway: register = lease grant + put, heartbeat =
+# lease keepalive, lookup = range over the service's prefix (serializable for the stale one), deregister =
+# deleterange, propagation = a watch stream per watcher. Muster uses its HTTP API. Both get the same warm-up.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROUNDS="${ROUNDS:-2}"
+HEAP="${MUSTER_BENCH_HEAP:-1g}"
+SERVER_JAR="${MUSTER_BENCH_SERVER_JAR:-$ROOT/registry-server/target/muster-server.jar}"
+BENCH_JAR="$ROOT/muster-bench/target/muster-bench.jar"
+ARGS=(--instances "${INSTANCES:-10000}" --services "${SERVICES:-100}" --in-flight "${IN_FLIGHT:-32}"
+      --seconds "${SECONDS_PER:-15}" --warmup "${WARMUP:-10000}")
+[ -n "${WORKLOADS:-}" ] && ARGS+=(--workloads "$WORKLOADS")
+
+if ! command -v etcd >/dev/null 2>&1; then
+  echo "compare: installing etcd-server" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq etcd-server >/dev/null
+fi
+[ -f "$SERVER_JAR" ] && [ -f "$BENCH_JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
+
+# The machine must be idle: a JVM left from a test halves every figure (docs/measuring: check first).
+load=$(awk '{print $1}' /proc/loadavg)
+if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
+  echo "compare: load average $load; the machine is not idle:" >&2
+  top -bn1 | sed -n '7,14p' >&2
+  [ "${FORCE:-0}" = 1 ] || { echo "compare: stop what runs, or FORCE=1" >&2; exit 1; }
+fi
+
+WORK="$(mktemp -d /tmp/muster-compare.XXXXXX)"
+pids=()
+stop_all() { kill -9 "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true; pids=(); }
+trap 'stop_all; rm -rf "$WORK"' EXIT
+
+ready() { # url-to-poll, what
+  for _ in $(seq 1 240); do
+    curl -fs "$1" >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  echo "compare: $2 did not become ready" >&2
+  return 1
+}
+
+start_etcd() {
+  local cluster="e1=http://127.0.0.1:23891,e2=http://127.0.0.1:23892,e3=http://127.0.0.1:23893" i
+  for i in 1 2 3; do
+    local c=$((23790 + i)) p=$((23890 + i))
+    etcd --name "e$i" --data-dir "$WORK/etcd-$1/e$i" \
+      --listen-client-urls "http://127.0.0.1:$c" --advertise-client-urls "http://127.0.0.1:$c" \
+      --listen-peer-urls "http://127.0.0.1:$p" --initial-advertise-peer-urls "http://127.0.0.1:$p" \
+      --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token "bench-$1" \
+      > "$WORK/etcd-$1-e$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in 1 2 3; do ready "http://127.0.0.1:$((23790 + i))/health" "etcd e$i"; done
+  MEMBERS="http://127.0.0.1:23791,http://127.0.0.1:23792,http://127.0.0.1:23793"
+}
+
+start_muster() {
+  local peers="n1@127.0.0.1:9701,n2@127.0.0.1:9711,n3@127.0.0.1:9721" i
+  for i in 1 2 3; do
+    local base=$((9700 + (i - 1) * 10))
+    java -Xms"$HEAP" -Xmx"$HEAP" -jar "$SERVER_JAR" server --id "n$i" --data-dir "$WORK/muster-$1/n$i" \
+      --http "127.0.0.1:$base" --raft "127.0.0.1:$((base + 1))" --dns "127.0.0.1:$((base + 53))" \
+      --peers "$peers" > "$WORK/muster-$1-n$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in 1 2 3; do ready "http://127.0.0.1:$((9700 + (i - 1) * 10))/health/ready" "muster n$i"; done
+  MEMBERS="http://127.0.0.1:9700,http://127.0.0.1:9710,http://127.0.0.1:9720"
+}
+
+RESULTS="$WORK/results"
+: > "$RESULTS"
+for round in $(seq 1 "$ROUNDS"); do
+  # Alternate which system goes first, so neither always runs on the machine the other just left.
+  if [ $((round % 2)) -eq 1 ]; then order="etcd muster"; else order="muster etcd"; fi
+  for system in $order; do
+    echo "compare: round $round, $system" >&2
+    "start_$system" "$round"
+    java -Xms512m -Xmx512m -jar "$BENCH_JAR" compare --system "$system" --members "$MEMBERS" \
+      --pids "$(IFS=,; echo "${pids[*]}")" "${ARGS[@]}" | tee -a "$RESULTS"
+    stop_all
+  done
+done
+
+echo
+echo "Medians over $ROUNDS round(s) each; Muster / etcd (for rates higher is better; for ms, s and memory lower is)."
+printf '%-22s %14s %14s %10s   %s\n' workload etcd muster ratio "muster CPU s (servers/generator)"
+awk '
+  $1 == "RESULT" {
+    key = $3; unit[key] = $5; n[$2, key]++; v[$2, key, n[$2, key]] = $4
+    for (i = 6; i <= NF; i++) if ($i ~ /^server_cpu=|^gen_cpu=/) { split($i, kv, "="); cpu[$2, key, kv[1]] = cpu[$2, key, kv[1]] " " kv[2] }
+    if (!(key in seen)) { seen[key] = 1; order[++k] = key }
+  }
+  function median(sys, key,    m, i, j, t, a) {
+    m = n[sys, key]; if (m == 0) return "nan"
+    for (i = 1; i <= m; i++) a[i] = v[sys, key, i]
+    for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+  }
+  END {
+    for (i = 1; i <= k; i++) {
+      key = order[i]; e = median("etcd", key); m = median("muster", key)
+      ratio = (e + 0 > 0) ? sprintf("%.2fx", m / e) : "-"
+      printf "%-22s %10s %-3s %10s %-3s %10s   %s /%s\n", key, e, unit[key], m, unit[key], ratio, cpu["muster", key, "server_cpu"], cpu["muster", key, "gen_cpu"]
+    }
+  }' "$RESULTS"

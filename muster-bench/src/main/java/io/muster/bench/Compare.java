@@ -1,0 +1,265 @@
+package io.muster.bench;
+
+import io.vertx.core.Future;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * {@code muster-bench compare --system muster|etcd --members URLS --pids P1,P2,P3}: the side-by-side workloads
+ * of bench/compare.sh against one freshly started three-member cluster, in a fixed order (register, memory,
+ * heartbeat, lookups, deregister, propagation, failover last because it kills the leader). Prints one
+ * {@code RESULT} line per figure with the CPU the members and this generator spent on it; bench/compare.sh
+ * runs both systems alternately and puts the lines side by side.
+ */
+final class Compare {
+    private final Registry registry;
+    private final LoadGenerator gen;
+    private final List<URI> members;
+    private final long[] pids;
+    private final Options o;
+
+    record Options(String system, int instances, int services, int inFlight, int warmup, int seconds,
+                   int watchers, int writesPerSecond, String ttl) {
+        static Options from(Map<String, String> m) {
+            return new Options(m.get("system"), Integer.parseInt(m.get("instances")), Integer.parseInt(m.get("services")),
+                    Integer.parseInt(m.get("in-flight")), Integer.parseInt(m.get("warmup")), Integer.parseInt(m.get("seconds")),
+                    Integer.parseInt(m.get("watchers")), Integer.parseInt(m.get("writes-per-second")), m.get("ttl"));
+        }
+    }
+
+    private Compare(Options o, List<URI> members, long[] pids) {
+        this.o = o;
+        this.members = members;
+        this.pids = pids;
+        this.gen = new LoadGenerator(members, Math.max(1, o.inFlight() / members.size() + 1));
+        long ttlSeconds = java.time.Duration.parse("PT" + o.ttl().toUpperCase()).toSeconds();
+        this.registry = switch (o.system()) {
+            case "muster" -> new MusterRegistry(gen, o.ttl());
+            case "etcd" -> new EtcdRegistry(gen, ttlSeconds);
+            default -> throw new IllegalArgumentException("--system muster|etcd, not " + o.system());
+        };
+    }
+
+    static void main(Map<String, String> args) {
+        Options o = Options.from(args);
+        List<URI> members = LoadGenerator.parseMembers(args.get("members"));
+        String[] p = args.get("pids").split(",");
+        long[] pids = new long[p.length];
+        for (int i = 0; i < p.length; i++) {
+            pids[i] = Long.parseLong(p[i].trim());
+        }
+        new Compare(o, members, pids).runAll(List.of(args.get("workloads").split(",")));
+    }
+
+    private void runAll(List<String> workloads) {
+        int m = members.size();
+        int n = o.instances();
+        int s = o.services();
+        report("memory-empty", rssMiB(), "MiB/member", null, 0, 0);
+        if (o.warmup() > 0) {
+            // Discarded: the same operations on other instances, so that no JIT or cache warms up inside a figure.
+            gen.runOps(o.warmup(), o.inFlight(), Long.MAX_VALUE, i -> registry.register(i % m, s + i % s, n + i));
+            gen.runOps(o.warmup(), o.inFlight(), 3_000_000_000L, i -> registry.heartbeat(i % m, s + i % s, n + i % o.warmup()));
+            gen.runOps(o.warmup(), o.inFlight(), 3_000_000_000L, i -> registry.lookup(i % m, s + i % s, true));
+        }
+        double rssBefore = rssMiB();
+        timed("register", "/s", () -> gen.runOps(n, o.inFlight(), Long.MAX_VALUE, i -> registry.register(i % m, i % s, i)));
+        double rssAfter = rssMiB();
+        report("memory-per-instance", (rssAfter - rssBefore) * 1024 / n, "KiB/member", null, 0, 0);
+        for (String w : workloads) {
+            switch (w) {
+                case "heartbeat" -> timed(w, "/s", () -> gen.runOps(Integer.MAX_VALUE / 2, o.inFlight(),
+                        timeBox(), i -> registry.heartbeat(i % m, (i % n) % s, i % n)));
+                case "lookup-linearizable" -> timed(w, "/s", () -> gen.runOps(Integer.MAX_VALUE / 2, o.inFlight(),
+                        timeBox(), i -> registry.lookup(i % m, i % s, true)));
+                case "lookup-stale" -> timed(w, "/s", () -> gen.runOps(Integer.MAX_VALUE / 2, o.inFlight(),
+                        timeBox(), i -> registry.lookup(i % m, i % s, false)));
+                case "deregister" -> timed(w, "/s", () -> gen.runOps(n, o.inFlight(), Long.MAX_VALUE, i -> registry.deregister(i % m, i % s, i)));
+                case "propagation" -> propagation();
+                case "failover" -> failover();
+                default -> throw new IllegalArgumentException("unknown workload " + w);
+            }
+        }
+        gen.close();
+    }
+
+    private long timeBox() {
+        return o.seconds() * 1_000_000_000L;
+    }
+
+    private void timed(String workload, String unit, java.util.function.Supplier<LoadGenerator.Outcome> run) {
+        double[] cpu0 = cpu();
+        LoadGenerator.Outcome out = run.get();
+        double[] cpu1 = cpu();
+        report(workload, out.perSecond(), unit, out, cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]);
+    }
+
+    /**
+     * Watchers spread over the members watch one service; a writer changes it at a fixed rate through the members in
+     * turn. Each (write, watcher) pair gives one delay: from the writer's acknowledgement to the watcher's seeing it
+     * (zero when a watcher saw it before the writer's answer came back).
+     */
+    private void propagation() {
+        String service = "propagation";
+        int writes = o.writesPerSecond() * o.seconds();
+        AtomicLongArray acked = new AtomicLongArray(writes + 1);
+        ConcurrentLinkedQueue<Long> delays = new ConcurrentLinkedQueue<>();
+        List<Map<Long, Boolean>> seenBy = new ArrayList<>();
+        try (LoadGenerator watchGen = new LoadGenerator(members, o.watchers())) {
+            Registry watching = o.system().equals("muster") ? new MusterRegistry(watchGen, o.ttl())
+                    : new EtcdRegistry(watchGen, 60);
+            for (int w = 0; w < o.watchers(); w++) {
+                Map<Long, Boolean> seen = new ConcurrentHashMap<>();
+                seenBy.add(seen);
+                watching.watch(w % members.size(), service, seq -> {
+                    if (seq > 0 && seq <= writes && seen.putIfAbsent(seq, true) == null) {
+                        long ack = acked.get((int) seq);
+                        delays.add(ack == 0 ? 0 : Math.max(0, System.nanoTime() - ack));
+                    }
+                });
+            }
+            sleepMs(2000); // let every watcher park
+            double[] cpu0 = cpu();
+            long periodNanos = 1_000_000_000L / o.writesPerSecond();
+            long start = System.nanoTime();
+            AtomicLong failed = new AtomicLong();
+            for (int seq = 1; seq <= writes; seq++) {
+                long due = start + (seq - 1) * periodNanos;
+                while (System.nanoTime() < due) {
+                    sleepMs(1);
+                }
+                int sq = seq;
+                boolean ok = registry.publish(seq % members.size(), service, seq % 5, seq)
+                        .toCompletionStage().toCompletableFuture().join();
+                if (ok) {
+                    acked.compareAndSet(sq, 0, System.nanoTime());
+                } else {
+                    failed.incrementAndGet();
+                }
+            }
+            sleepMs(3000); // the last changes reach the watchers
+            double[] cpu1 = cpu();
+            long[] d = delays.stream().mapToLong(Long::longValue).toArray();
+            long expected = (long) (writes - failed.get()) * o.watchers();
+            // A watcher may miss a write that a later one overwrote before it looked (both systems coalesce):
+            // report how many pairs were seen.
+            LoadGenerator.Outcome out = new LoadGenerator.Outcome(d.length, expected - d.length, 1, d);
+            System.out.printf("RESULT %s propagation-p99 %.1f ms p50=%.1f p90=%.2f max=%.1f seen=%d/%d server_cpu=%.1f gen_cpu=%.1f%n",
+                    o.system(), out.percentileMs(0.99), out.percentileMs(0.5), out.percentileMs(0.9), out.percentileMs(1.0),
+                    d.length, expected, cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]);
+        }
+    }
+
+    /**
+     * Writes run steadily through every member; the leader is killed with SIGKILL; the figure is the time from the
+     * kill to the first write acknowledged after it. Afterwards every acknowledged write must be readable.
+     */
+    private void failover() {
+        int leader = registry.leader();
+        if (leader < 0) {
+            System.out.printf("RESULT %s failover NaN s error=no-leader%n", o.system());
+            return;
+        }
+        int base = 1_000_000;
+        AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong firstAfter = new AtomicLong(Long.MAX_VALUE);
+        ConcurrentLinkedQueue<Integer> acked = new ConcurrentLinkedQueue<>();
+        int service = o.services() + o.services() + 1;
+        Thread killer = new Thread(() -> {
+            sleepMs(2000);
+            killedAt.set(System.nanoTime());
+            ProcessHandle.of(pids[leader]).ifPresent(ProcessHandle::destroyForcibly);
+        });
+        killer.start();
+        gen.runOps(Integer.MAX_VALUE / 2, 8, 12_000_000_000L, i -> {
+            long invoked = System.nanoTime();
+            Future<Boolean> f = registry.register(i % members.size(), service, base + i);
+            return f.map(ok -> {
+                if (ok) {
+                    acked.add(base + i);
+                    if (invoked > killedAt.get()) {
+                        firstAfter.accumulateAndGet(System.nanoTime(), Math::min);
+                    }
+                }
+                return ok;
+            });
+        });
+        joinQuietly(killer);
+        int survivor = (leader + 1) % members.size();
+        java.util.Set<Integer> present = registry.present(survivor, "svc-" + service);
+        long lost = acked.stream().filter(id -> !present.contains(id)).count();
+        double seconds = firstAfter.get() == Long.MAX_VALUE ? Double.NaN : (firstAfter.get() - killedAt.get()) / 1e9;
+        System.out.printf("RESULT %s failover %.2f s acked=%d present=%d lost=%d%n", o.system(), seconds,
+                acked.size(), present.size(), lost);
+    }
+
+    private void report(String workload, double value, String unit, LoadGenerator.Outcome out, double serverCpu, double genCpu) {
+        StringBuilder line = new StringBuilder(String.format("RESULT %s %s %.1f %s", o.system(), workload, value, unit));
+        if (out != null) {
+            line.append(String.format(" p50=%.1f p99=%.1f ok=%d failed=%d seconds=%.1f server_cpu=%.1f gen_cpu=%.1f",
+                    out.percentileMs(0.5), out.percentileMs(0.99), out.ok(), out.failed(), out.seconds(), serverCpu, genCpu));
+        }
+        System.out.println(line);
+    }
+
+    /** Resident memory of the members, mean per member, from /proc (VmRSS). */
+    private double rssMiB() {
+        double sum = 0;
+        int alive = 0;
+        for (long pid : pids) {
+            try {
+                for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (l.startsWith("VmRSS:")) {
+                        sum += Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+                        alive++;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // a member that is gone has no memory to count
+            }
+        }
+        return alive == 0 ? Double.NaN : sum / alive;
+    }
+
+    /** CPU seconds so far: the members' (user + system, from /proc) and this generator's. */
+    private double[] cpu() {
+        double ticks = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (java.io.IOException | RuntimeException e) {
+                // gone
+            }
+        }
+        double self = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean sun
+                ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
+        return new double[] {ticks / 100.0, self};
+    }
+
+    private static void sleepMs(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
