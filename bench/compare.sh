@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Muster against etcd on the same machine, side by side: both as three members on loopback, driven by the same
-# load generator (muster-bench.jar compare) with the same workloads, alternating on fresh clusters, ROUNDS times.
-# Prints every RESULT line as it comes, then one table: the median of each figure for both and the ratio.
+# Muster against etcd (and ZooKeeper) on the same machine, side by side: each as three members on loopback, driven
+# by the same load generator (muster-bench.jar compare) with the same workloads, alternating on fresh clusters,
+# ROUNDS times. Prints every RESULT line as it comes, then one table: the median of each figure for each system
+# and Muster's ratio to etcd (the targets are ratios to etcd; ZooKeeper's column is reported beside them).
 #
 #   bench/compare.sh                      # ROUNDS=2; needs root to apt-get etcd-server once
 #   ROUNDS=3 SECONDS_PER=20 INSTANCES=10000 SERVICES=100 IN_FLIGHT=32 bench/compare.sh
@@ -9,7 +10,11 @@
 #
 # etcd is Debian's etcd-server (3.4), driven through its JSON gateway: register = lease grant + put, heartbeat =
 # lease keepalive, lookup = range over the service's prefix (serializable for the stale one), deregister =
-# deleterange, propagation = a watch stream per watcher. Muster uses its HTTP API. Both get the same warm-up.
+# deleterange, propagation = a watch stream per watcher. ZooKeeper is Debian's zookeeper (3.8) through Curator
+# x-discovery, as its Java users drive it: register = registerService (an ephemeral node), liveness = the
+# session (no heartbeat figure), lookup = queryForInstances (after sync() for the linearizable one),
+# propagation = a ServiceCache listener. Muster uses its HTTP API. All get the same warm-up.
+#   SYSTEMS="etcd muster" bench/compare.sh   # leave a peer out
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${ROUNDS:-2}"
@@ -20,9 +25,13 @@ ARGS=(--instances "${INSTANCES:-10000}" --services "${SERVICES:-100}" --in-fligh
       --seconds "${SECONDS_PER:-15}" --warmup "${WARMUP:-10000}")
 [ -n "${WORKLOADS:-}" ] && ARGS+=(--workloads "$WORKLOADS")
 
-if ! command -v etcd >/dev/null 2>&1; then
-  echo "compare: installing etcd-server" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq etcd-server >/dev/null
+SYSTEMS="${SYSTEMS:-etcd muster zookeeper}"
+missing=()
+command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+[ -f /usr/share/java/zookeeper.jar ] || missing+=(zookeeper)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "compare: installing ${missing[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
 fi
 [ -f "$SERVER_JAR" ] && [ -f "$BENCH_JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
 
@@ -63,6 +72,32 @@ start_etcd() {
   MEMBERS="http://127.0.0.1:23791,http://127.0.0.1:23792,http://127.0.0.1:23793"
 }
 
+start_zookeeper() {
+  local i
+  for i in 1 2 3; do
+    local dir="$WORK/zookeeper-$1/z$i"
+    mkdir -p "$dir/data"
+    echo "$i" > "$dir/data/myid"
+    {
+      echo "tickTime=2000"; echo "initLimit=10"; echo "syncLimit=5"
+      echo "dataDir=$dir/data"; echo "clientPort=$((21810 + i))"; echo "clientPortAddress=127.0.0.1"
+      echo "admin.enableServer=false"; echo "4lw.commands.whitelist=srvr,ruok"
+      echo "server.1=127.0.0.1:28881:38881"; echo "server.2=127.0.0.1:28882:38882"; echo "server.3=127.0.0.1:28883:38883"
+    } > "$dir/zoo.cfg"
+    # Debian's zookeeper (3.8): its jar's manifest names the jars it needs. Same heap as a Muster member.
+    java -Xms"$HEAP" -Xmx"$HEAP" -Dzookeeper.log.dir="$dir" -cp /etc/zookeeper/conf:/usr/share/java/zookeeper.jar \
+      org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zoo.cfg" > "$WORK/zookeeper-$1-z$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in 1 2 3; do
+    for _ in $(seq 1 240); do
+      [ "$(echo srvr | timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$((21810 + i)); cat >&3; cat <&3" 2>/dev/null | grep -c '^Mode: ')" = 1 ] && break
+      sleep 0.25
+    done
+  done
+  MEMBERS="http://127.0.0.1:21811,http://127.0.0.1:21812,http://127.0.0.1:21813"
+}
+
 start_muster() {
   local peers="n1@127.0.0.1:9701,n2@127.0.0.1:9711,n3@127.0.0.1:9721" i
   for i in 1 2 3; do
@@ -79,12 +114,12 @@ start_muster() {
 RESULTS="$WORK/results"
 : > "$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
-  # Alternate which system goes first, so neither always runs on the machine the other just left.
-  if [ $((round % 2)) -eq 1 ]; then order="etcd muster"; else order="muster etcd"; fi
+  # Alternate the order, so no system always runs on the machine another just left.
+  if [ $((round % 2)) -eq 1 ]; then order="$SYSTEMS"; else order="$(echo "$SYSTEMS" | tr ' ' '\n' | tac | tr '\n' ' ')"; fi
   for system in $order; do
     echo "compare: round $round, $system" >&2
     "start_$system" "$round"
-    java -Xms512m -Xmx512m -jar "$BENCH_JAR" compare --system "$system" --members "$MEMBERS" \
+    java -Xms512m -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$BENCH_JAR" compare --system "$system" --members "$MEMBERS" \
       --pids "$(IFS=,; echo "${pids[*]}")" "${ARGS[@]}" | tee -a "$RESULTS"
     stop_all
   done
@@ -92,7 +127,7 @@ done
 
 echo
 echo "Medians over $ROUNDS round(s) each; Muster / etcd (for rates higher is better; for ms, s and memory lower is)."
-printf '%-22s %14s %14s %10s   %s\n' workload etcd muster ratio "muster CPU s (servers/generator)"
+printf '%-22s %16s %16s %16s %9s   %s\n' workload etcd muster zookeeper "mu/etcd" "muster CPU s (servers / generator)"
 awk '
   $1 == "RESULT" {
     key = $3; unit[key] = $5; n[$2, key]++; v[$2, key, n[$2, key]] = $4
@@ -107,8 +142,8 @@ awk '
   }
   END {
     for (i = 1; i <= k; i++) {
-      key = order[i]; e = median("etcd", key); m = median("muster", key)
-      ratio = (e + 0 > 0) ? sprintf("%.2fx", m / e) : "-"
-      printf "%-22s %10s %-3s %10s %-3s %10s   %s /%s\n", key, e, unit[key], m, unit[key], ratio, cpu["muster", key, "server_cpu"], cpu["muster", key, "gen_cpu"]
+      key = order[i]; e = median("etcd", key); m = median("muster", key); z = median("zookeeper", key)
+      ratio = (e + 0 > 0 && m != "nan") ? sprintf("%.2fx", m / e) : "-"
+      printf "%-22s %9s %-6s %9s %-6s %9s %-6s %9s   %s /%s\n", key, e, unit[key], m, unit[key], z, unit[key], ratio, cpu["muster", key, "server_cpu"], cpu["muster", key, "gen_cpu"]
     }
   }' "$RESULTS"

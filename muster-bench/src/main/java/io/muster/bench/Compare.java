@@ -45,7 +45,8 @@ final class Compare {
         this.registry = switch (o.system()) {
             case "muster" -> new MusterRegistry(gen, o.ttl());
             case "etcd" -> new EtcdRegistry(gen, ttlSeconds);
-            default -> throw new IllegalArgumentException("--system muster|etcd, not " + o.system());
+            case "zookeeper" -> new ZooKeeperRegistry(members, members.size(), o.inFlight());
+            default -> throw new IllegalArgumentException("--system muster|etcd|zookeeper, not " + o.system());
         };
     }
 
@@ -68,7 +69,9 @@ final class Compare {
         if (o.warmup() > 0) {
             // Discarded: the same operations on other instances, so that no JIT or cache warms up inside a figure.
             gen.runOps(o.warmup(), o.inFlight(), Long.MAX_VALUE, i -> registry.register(i % m, s + i % s, n + i));
-            gen.runOps(o.warmup(), o.inFlight(), 3_000_000_000L, i -> registry.heartbeat(i % m, s + i % s, n + i % o.warmup()));
+            if (registry.renewsPerInstance()) {
+                gen.runOps(o.warmup(), o.inFlight(), 3_000_000_000L, i -> registry.heartbeat(i % m, s + i % s, n + i % o.warmup()));
+            }
             gen.runOps(o.warmup(), o.inFlight(), 3_000_000_000L, i -> registry.lookup(i % m, s + i % s, true));
         }
         double rssBefore = rssMiB();
@@ -77,8 +80,14 @@ final class Compare {
         report("memory-per-instance", (rssAfter - rssBefore) * 1024 / n, "KiB/member", null, 0, 0);
         for (String w : workloads) {
             switch (w) {
-                case "heartbeat" -> timed(w, "/s", () -> gen.runOps(Integer.MAX_VALUE / 2, o.inFlight(),
+                case "heartbeat" -> {
+                    if (!registry.renewsPerInstance()) {
+                        System.out.printf("RESULT %s heartbeat NaN /s note=liveness-is-the-session%n", o.system());
+                        continue;
+                    }
+                    timed(w, "/s", () -> gen.runOps(Integer.MAX_VALUE / 2, o.inFlight(),
                         timeBox(), i -> registry.heartbeat(i % m, (i % n) % s, i % n)));
+                }
                 case "lookup-linearizable" -> timed(w, "/s", () -> gen.runOps(Integer.MAX_VALUE / 2, o.inFlight(),
                         timeBox(), i -> registry.lookup(i % m, i % s, true)));
                 case "lookup-stale" -> timed(w, "/s", () -> gen.runOps(Integer.MAX_VALUE / 2, o.inFlight(),
@@ -90,6 +99,13 @@ final class Compare {
             }
         }
         gen.close();
+        if (registry instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // the run is over
+            }
+        }
     }
 
     private long timeBox() {
@@ -115,8 +131,11 @@ final class Compare {
         ConcurrentLinkedQueue<Long> delays = new ConcurrentLinkedQueue<>();
         List<Map<Long, Boolean>> seenBy = new ArrayList<>();
         try (LoadGenerator watchGen = new LoadGenerator(members, o.watchers())) {
-            Registry watching = o.system().equals("muster") ? new MusterRegistry(watchGen, o.ttl())
-                    : new EtcdRegistry(watchGen, 60);
+            Registry watching = switch (o.system()) {
+                case "muster" -> new MusterRegistry(watchGen, o.ttl());
+                case "etcd" -> new EtcdRegistry(watchGen, 60);
+                default -> new ZooKeeperRegistry(members, o.watchers(), 1);
+            };
             for (int w = 0; w < o.watchers(); w++) {
                 Map<Long, Boolean> seen = new ConcurrentHashMap<>();
                 seenBy.add(seen);
@@ -156,6 +175,13 @@ final class Compare {
             System.out.printf("RESULT %s propagation-p99 %.1f ms p50=%.1f p90=%.2f max=%.1f seen=%d/%d server_cpu=%.1f gen_cpu=%.1f%n",
                     o.system(), out.percentileMs(0.99), out.percentileMs(0.5), out.percentileMs(0.9), out.percentileMs(1.0),
                     d.length, expected, cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]);
+            if (watching instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // the run is over
+                }
+            }
         }
     }
 

@@ -9,11 +9,16 @@ import java.util.function.LongConsumer;
  * discovery: a lease and a key under the service's prefix) implement the same operations, so one load generator
  * drives both and the figures compare.
  */
-sealed interface Registry permits MusterRegistry, EtcdRegistry {
+sealed interface Registry permits MusterRegistry, EtcdRegistry, ZooKeeperRegistry {
     String name();
 
     /** Registers instance {@code instance} of service {@code service} through member {@code member}. */
     Future<Boolean> register(int member, int service, int instance);
+
+    /** Whether liveness is renewed per instance (ZooKeeper's is the client session's, so it has no heartbeat figure). */
+    default boolean renewsPerInstance() {
+        return true;
+    }
 
     /** Renews the liveness of an instance registered before. */
     Future<Boolean> heartbeat(int member, int service, int instance);
