@@ -97,13 +97,15 @@ public final class RaftNode implements Closeable {
     private RaftGroup startingGroup;
     /** TLS for the Raft server and every Ratis client this member builds; empty for plaintext. */
     private final Optional<org.apache.ratis.conf.Parameters> tlsParameters;
+    private final Optional<RefusalLoggingTrustManager> tlsTrust;
     private volatile boolean closed;
 
     public RaftNode(RaftSettings settings, Catalog catalog) {
         this.settings = settings;
         this.catalog = catalog;
         this.stateMachine = new CatalogStateMachine(catalog, settings.clock());
-        this.tlsParameters = settings.tls().map(RaftTls::parameters);
+        this.tlsTrust = settings.tls().map(RaftTls::trustManager);
+        this.tlsParameters = settings.tls().map(tls -> tls.parameters(tlsTrust.orElseThrow()));
         this.selfId = RaftPeerId.valueOf(settings.id());
         this.completionThread = daemonThread(settings.id() + "-write-completions");
         this.proposeThread = daemonThread(settings.id() + "-proposals");
@@ -266,6 +268,11 @@ public final class RaftNode implements Closeable {
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(MAX_ENTRY_BYTES + (2 << 20)));
         return p;
+    }
+
+    /** Certificates the Raft port refused (peers and clients, both directions) since start; 0 without Raft TLS. */
+    public long tlsRefusals() {
+        return tlsTrust.map(RefusalLoggingTrustManager::refusals).orElse(0L);
     }
 
     /** Registers hooks that run when leadership changes. */

@@ -57,14 +57,18 @@ public record RaftTls(Path cert, Path key, Path ca) {
         return this;
     }
 
+    /** The trust manager of the Raft port: the CA's, counting and logging what it refuses. */
+    RefusalLoggingTrustManager trustManager() {
+        return new RefusalLoggingTrustManager(PemFiles.trustManager(CA_FLAG, ca));
+    }
+
     /**
      * Ratis parameters carrying the TLS configuration. {@code GrpcConfigKeys.TLS} is the default for all three
      * channels GrpcFactory builds (server-to-server, client and admin), on both ends: the server requires a client
      * certificate, and every client (this member's Raft clients, its log appenders, its vote requests) presents one.
      */
-    Parameters parameters() {
-        GrpcTlsConfig conf = new GrpcTlsConfig(
-                PemFiles.keyManager(CERT_FLAG, cert, KEY_FLAG, key), PemFiles.trustManager(CA_FLAG, ca), true);
+    Parameters parameters(RefusalLoggingTrustManager trust) {
+        GrpcTlsConfig conf = new GrpcTlsConfig(PemFiles.keyManager(CERT_FLAG, cert, KEY_FLAG, key), trust, true);
         Parameters p = new Parameters();
         GrpcConfigKeys.TLS.setConf(p, conf);
         return p;

@@ -92,9 +92,12 @@ public final class TestCluster implements AutoCloseable {
         throw new IllegalStateException("no free port found");
     }
 
-    /** Talks HTTPS to the members (started with {@code --tls-cert}), with this client context. */
+    /**
+     * Talks HTTPS to the members (started with {@code --tls-cert}), with this client context. The connect timeout
+     * covers the TLS handshake too, which a loaded machine's cold JVM can take seconds over.
+     */
     public TestCluster https(javax.net.ssl.SSLContext context) {
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15))
                 .sslContext(context).build();
         scheme = "https";
         return this;

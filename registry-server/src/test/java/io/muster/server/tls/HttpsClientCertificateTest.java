@@ -53,7 +53,7 @@ class HttpsClientCertificateTest {
     }
 
     private static HttpResponse<String> get(SSLContext context, String path) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15))
                 .sslContext(context).build();
         return client.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -66,7 +66,7 @@ class HttpsClientCertificateTest {
     @Test
     void plainHttpToTheHttpsPortFailsAtOnceAndTheMemberStaysHealthy() throws Exception {
         String plain = url.replace("https://", "http://");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15)).build();
         for (int i = 0; i < 2; i++) {
             IOException e = assertThrows(IOException.class, () -> http.send(
                     HttpRequest.newBuilder(URI.create(plain + "/v1/services")).timeout(Duration.ofSeconds(20)).build(),
@@ -123,11 +123,12 @@ class HttpsClientCertificateTest {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(1, TestCluster.json(get(CERTS.clientContext("client"), "/v1/services/certified")).get("instances").size());
 
-        try (MusterClient client = MusterClient.builder().members(url).sslContext(CERTS.clientContext("client")).build()) {
+        try (MusterClient client = MusterClient.builder().members(url).sslContext(CERTS.clientContext("client"))
+                .connectTimeout(Duration.ofSeconds(15)).requestTimeout(Duration.ofSeconds(20)).build()) {
             client.register(Registration.builder("certified", "java-1").address("10.0.0.2").port(81)
                     .ttl(Duration.ofSeconds(30)).build());
             ServiceView view = client.serviceView("certified");
-            TestCluster.await("the view sees both instances", Duration.ofSeconds(20), () -> view.endpoints().size() == 2);
+            TestCluster.await("the view sees both instances", Duration.ofSeconds(30), () -> view.endpoints().size() == 2);
         }
         assertTrue(cluster.server(0).node().catalog().service("certified").isPresent());
     }
