@@ -64,7 +64,7 @@ class HttpsClientCertificateTest {
     }
 
     @Test
-    void plainHttpToTheHttpsPortFailsAtOnceAndTheMemberStaysHealthy() throws Exception {
+    void plainHttpToTheHttpsPortIsRefusedCleanlyAndTheMemberStaysHealthy() throws Exception {
         String plain = url.replace("https://", "http://");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15)).build();
         for (int i = 0; i < 2; i++) {
