@@ -41,13 +41,15 @@ public final class Bench {
                                                   [--seconds 20] [--ttl 60s]
                            muster bench compare --system muster|etcd --members URLS --pids P1,P2,P3 [--workloads ...]
                                                   (one side of bench/compare.sh, which starts the clusters)
-                    URLS: comma-separated HTTP addresses (default http://127.0.0.1:8700,http://127.0.0.1:8710,http://127.0.0.1:8720)""");
+                    URLS: comma-separated HTTP addresses (default http://127.0.0.1:8700,http://127.0.0.1:8710,http://127.0.0.1:8720)
+                    --ca FILE: PEM CA to trust for https:// URLS (docs/tls.md)""");
             System.exit(2);
         }
         Map<String, String> o = new HashMap<>(Map.of(
                 "members", "http://127.0.0.1:8700,http://127.0.0.1:8710,http://127.0.0.1:8720",
                 "instances", "10000", "services", "100", "in-flight", "32", "seconds", "20", "ttl", "60s"));
         o.put("warmup", "");
+        o.put("ca", "");
         for (int i = 1; i + 1 < args.length; i += 2) {
             o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -55,7 +57,7 @@ public final class Bench {
         int instances = Integer.parseInt(o.get("instances"));
         int services = Integer.parseInt(o.get("services"));
         int inFlight = Integer.parseInt(o.get("in-flight"));
-        try (LoadGenerator gen = new LoadGenerator(members, Math.max(1, inFlight / members.size() + 1))) {
+        try (LoadGenerator gen = new LoadGenerator(members, Math.max(1, inFlight / members.size() + 1), o.get("ca"))) {
             if (args[0].equals("register")) {
                 int warmup = o.get("warmup").isEmpty() ? instances : Integer.parseInt(o.get("warmup"));
                 register(gen, instances, warmup, services, inFlight, null);

@@ -47,9 +47,17 @@ final class LoadGenerator implements AutoCloseable {
     private final List<URI> members;
 
     LoadGenerator(List<URI> members, int connectionsPerMember) {
+        this(members, connectionsPerMember, "");
+    }
+
+    /** @param caPem PEM CA to trust for {@code https://} members (docs/tls.md); empty for the JDK's trust store */
+    LoadGenerator(List<URI> members, int connectionsPerMember, String caPem) {
         this.members = members;
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000),
-                new PoolOptions().setHttp1MaxSize(connectionsPerMember));
+        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000);
+        if (!caPem.isEmpty()) {
+            options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(caPem));
+        }
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(connectionsPerMember));
     }
 
     int memberCount() {
@@ -141,7 +149,7 @@ final class LoadGenerator implements AutoCloseable {
     private RequestOptions options(Call c) {
         URI m = members.get(c.member() % members.size());
         RequestOptions o = new RequestOptions().setMethod(c.method()).setHost(m.getHost()).setPort(m.getPort())
-                .setURI(c.path());
+                .setSsl("https".equals(m.getScheme())).setURI(c.path());
         if (c.body() != null) {
             o.putHeader("Content-Type", "application/json");
         }
@@ -182,7 +190,8 @@ final class LoadGenerator implements AutoCloseable {
     /** GETs a path on one member and returns the body (for metrics and cluster state). */
     String get(int member, String path) {
         URI m = members.get(member);
-        return client.request(new RequestOptions().setHost(m.getHost()).setPort(m.getPort()).setURI(path).setTimeout(10_000))
+        return client.request(new RequestOptions().setHost(m.getHost()).setPort(m.getPort()).setSsl("https".equals(m.getScheme()))
+                        .setURI(path).setTimeout(10_000))
                 .compose(req -> req.send().compose(resp -> resp.body()))
                 .map(Buffer::toString)
                 .toCompletionStage().toCompletableFuture().join();

@@ -40,6 +40,7 @@ public final class MusterClientBuilder {
     private Double protectThreshold;
     private Path cacheDirectory;
     private Clock clock;
+    private javax.net.ssl.SSLContext sslContext;
 
     MusterClientBuilder() {
     }
@@ -146,6 +147,31 @@ public final class MusterClientBuilder {
     }
 
     /**
+     * The TLS context for {@code https://} members, for example one that also presents a client certificate to a
+     * registry started with {@code --tls-client-ca}. Without it (and without {@link #trustedCertificates}), the
+     * JDK's default trust store decides. The JDK checks that a member's certificate names the host in its URL.
+     */
+    public MusterClientBuilder sslContext(javax.net.ssl.SSLContext context) {
+        Objects.requireNonNull(context, "context");
+        requireUnset("sslContext (or trustedCertificates)", sslContext);
+        this.sslContext = context;
+        return this;
+    }
+
+    /**
+     * Trusts exactly the CA certificates in this PEM file (such as the {@code ca.pem} of docs/tls.md) for
+     * {@code https://} members; a shorthand for {@link #sslContext} with a context built from the file.
+     *
+     * @throws IllegalArgumentException if the file is missing, unreadable or holds no PEM certificate
+     */
+    public MusterClientBuilder trustedCertificates(Path caPemFile) {
+        Objects.requireNonNull(caPemFile, "caPemFile");
+        requireUnset("trustedCertificates (or sslContext)", sslContext);
+        this.sslContext = io.muster.client.internal.TrustedCertificates.sslContext(caPemFile);
+        return this;
+    }
+
+    /**
      * Builds the client and starts its threads; it connects lazily.
      *
      * @throws IllegalStateException if no members were given
@@ -162,7 +188,8 @@ public final class MusterClientBuilder {
                 blockingWait == null ? DEFAULT_BLOCKING_WAIT : blockingWait,
                 protectThreshold == null ? 0.0 : protectThreshold,
                 Optional.ofNullable(cacheDirectory),
-                clock == null ? Clock.systemUTC() : clock));
+                clock == null ? Clock.systemUTC() : clock,
+                Optional.ofNullable(sslContext)));
     }
 
     private static URI parseMember(String address) {

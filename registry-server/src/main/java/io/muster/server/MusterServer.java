@@ -82,6 +82,7 @@ public final class MusterServer implements AutoCloseable {
                 .setHttp2ClearTextEnabled(false)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
+        config.httpTls().ifPresent(tls -> tls.applyTo(httpOptions));
         http = await(vertx.createHttpServer(httpOptions)
                 .requestHandler(router)
                 .invalidRequestHandler(HttpApi::invalidRequest)
@@ -96,7 +97,8 @@ public final class MusterServer implements AutoCloseable {
         publisher = new Thread(this::publishSelf, "muster-publish-" + config.id());
         publisher.setDaemon(true);
         publisher.start();
-        LOG.info("Muster member {} serving HTTP on {} (Raft {}, data {})", config.id(), config.http(), config.raft(), config.dataDir());
+        LOG.info("Muster member {} serving {} on {} (Raft {}, data {})", config.id(),
+                config.httpTls().map(io.muster.server.tls.HttpTls::describe).orElse("HTTP"), config.http(), config.raft(), config.dataDir());
         return this;
     }
 

@@ -32,7 +32,9 @@ public record ServerConfig(
         Duration dnsTtl,
         String dnsDomain,
         Duration shutdownTimeout,
-        CheckSettings checks) {
+        CheckSettings checks,
+        java.util.Optional<io.muster.server.tls.HttpTls> httpTls,
+        java.util.Optional<io.muster.store.raft.RaftTls> raftTls) {
 
     /** host:port; an IPv6 host is written in brackets. */
     public record HostPort(String host, int port) {
@@ -95,6 +97,12 @@ public record ServerConfig(
         option("check-concurrency", "256", "most HTTP/TCP probes in flight at once on one member");
         option("check-member-timeout", "3s", "a member the leader has not heard from this long hands its checks to the others");
         option("check-batch-interval", "200ms", "how long check transitions are collected into one log entry");
+        option("tls-cert", "", "PEM certificate (chain) of the HTTP API; with --tls-key the API serves HTTPS only (docs/tls.md)");
+        option("tls-key", "", "PEM private key (unencrypted PKCS#8) of --tls-cert");
+        option("tls-client-ca", "", "PEM CA: HTTPS clients must present a certificate signed by it");
+        option("raft-tls-cert", "", "PEM certificate of this member on the Raft port; with --raft-tls-key and --raft-tls-ca, mutual TLS between members");
+        option("raft-tls-key", "", "PEM private key (unencrypted PKCS#8) of --raft-tls-cert");
+        option("raft-tls-ca", "", "PEM CA of the cluster: only members and clients with a certificate from it may talk Raft");
     }
 
     private static void option(String name, String dflt, String description) {
@@ -177,7 +185,9 @@ public record ServerConfig(
                         integer(values, "check-success-threshold"),
                         integer(values, "check-concurrency"),
                         duration(values, "check-member-timeout"),
-                        duration(values, "check-batch-interval")));
+                        duration(values, "check-batch-interval")),
+                io.muster.server.tls.HttpTls.fromFlags(values.get("tls-cert"), values.get("tls-key"), values.get("tls-client-ca")),
+                io.muster.store.raft.RaftTls.fromFlags(values.get("raft-tls-cert"), values.get("raft-tls-key"), values.get("raft-tls-ca")));
     }
 
     private static Duration duration(Map<String, String> values, String name) {
@@ -197,7 +207,7 @@ public record ServerConfig(
     }
 
     public RaftSettings raftSettings(java.time.Clock clock) {
-        return new RaftSettings(id, raft.toString(), peers, dataDir, electionTimeout, snapshotThreshold, segmentSizeBytes, clock);
+        return new RaftSettings(id, raft.toString(), peers, dataDir, electionTimeout, snapshotThreshold, segmentSizeBytes, clock, raftTls);
     }
 
     public static String usage() {

@@ -95,12 +95,17 @@ public final class RaftNode implements Closeable {
     /** Closes Ratis clients replaced by the {@link RenewingClient}s once their requests have met the deadline. */
     private final java.util.concurrent.ScheduledExecutorService clientCloser;
     private RaftGroup startingGroup;
+    /** TLS for the Raft server and every Ratis client this member builds; empty for plaintext. */
+    private final Optional<org.apache.ratis.conf.Parameters> tlsParameters;
+    private final Optional<RefusalLoggingTrustManager> tlsTrust;
     private volatile boolean closed;
 
     public RaftNode(RaftSettings settings, Catalog catalog) {
         this.settings = settings;
         this.catalog = catalog;
         this.stateMachine = new CatalogStateMachine(catalog, settings.clock());
+        this.tlsTrust = settings.tls().map(RaftTls::trustManager);
+        this.tlsParameters = settings.tls().map(tls -> tls.parameters(tlsTrust.orElseThrow()));
         this.selfId = RaftPeerId.valueOf(settings.id());
         this.completionThread = daemonThread(settings.id() + "-write-completions");
         this.proposeThread = daemonThread(settings.id() + "-proposals");
@@ -152,20 +157,22 @@ public final class RaftNode implements Closeable {
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
         startingGroup = group;
         RaftProperties props = serverProperties();
-        server = RaftServer.newBuilder()
+        RaftServer.Builder builder = RaftServer.newBuilder()
                 .setServerId(selfId)
                 .setGroup(group)
                 .setProperties(props)
                 .setStateMachine(stateMachine)
-                .setOption(RaftStorage.StartupOption.RECOVER)
-                .build();
+                .setOption(RaftStorage.StartupOption.RECOVER);
+        tlsParameters.ifPresent(builder::setParameters);
+        server = builder.build();
         server.start();
         client = renewing("writes", () -> newClient(group, RETRY_ALL));
         leaderClient = renewing("leader-queries", () -> newClient(group, RETRY_ALL));
         queryClient = renewing("read-index", () -> newClient(group, RETRY_ALL));
         forwardClient = renewing("forwarded-writes", () -> newClient(group, RaftNode::retryIfNotRun));
-        LOG.info("Raft member {} started at {} (group {}, peers {})", settings.id(), settings.raftAddress(),
-                GROUP_ID.getUuid(), settings.peers());
+        LOG.info("Raft member {} started at {} (group {}, peers {}, {})", settings.id(), settings.raftAddress(),
+                GROUP_ID.getUuid(), settings.peers(),
+                settings.tls().map(t -> "mutual TLS, CA " + t.ca()).orElse("plaintext"));
     }
 
     private RenewingClient renewing(String name, java.util.function.Supplier<RaftClient> factory) {
@@ -197,6 +204,9 @@ public final class RaftNode implements Closeable {
                 .setProperties(clientProperties())
                 .setRaftGroup(group)
                 .setRetryPolicy(retry);
+        // Every client of this member (writes, queries, forwarded writes, admin requests) goes through here, so none
+        // can reach a TLS Raft port without this member's certificate.
+        tlsParameters.ifPresent(b::setParameters);
         knownLeader().filter(id -> group.getPeer(id) != null).ifPresent(b::setLeaderId);
         return b.build();
     }
@@ -258,6 +268,11 @@ public final class RaftNode implements Closeable {
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(MAX_ENTRY_BYTES + (2 << 20)));
         return p;
+    }
+
+    /** Certificates the Raft port refused (peers and clients, both directions) since start; 0 without Raft TLS. */
+    public long tlsRefusals() {
+        return tlsTrust.map(RefusalLoggingTrustManager::refusals).orElse(0L);
     }
 
     /** Registers hooks that run when leadership changes. */

@@ -13,6 +13,7 @@ import java.util.List;
  *        2-core class of machine step down under load (see docs/architecture.md).
  * @param snapshotThreshold log entries between automatic snapshots
  * @param segmentSizeBytes size of a Raft log segment; only closed segments are purged after a snapshot
+ * @param tls mutual TLS on the Raft port, or empty for plaintext
  */
 public record RaftSettings(
         String id,
@@ -22,7 +23,8 @@ public record RaftSettings(
         Duration electionTimeout,
         long snapshotThreshold,
         long segmentSizeBytes,
-        Clock clock) {
+        Clock clock,
+        java.util.Optional<RaftTls> tls) {
 
     /** A member of the initial configuration. */
     public record Peer(String id, String raftAddress) {
@@ -30,6 +32,13 @@ public record RaftSettings(
 
     public RaftSettings {
         peers = List.copyOf(peers);
+        java.util.Objects.requireNonNull(tls, "tls");
+    }
+
+    /** Without TLS on the Raft port. */
+    public RaftSettings(String id, String raftAddress, List<Peer> peers, Path dataDir, Duration electionTimeout,
+            long snapshotThreshold, long segmentSizeBytes, Clock clock) {
+        this(id, raftAddress, peers, dataDir, electionTimeout, snapshotThreshold, segmentSizeBytes, clock, java.util.Optional.empty());
     }
 
     /** Parses {@code n1@127.0.0.1:8701,n2@127.0.0.1:8711}. */

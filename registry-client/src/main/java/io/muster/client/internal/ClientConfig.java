@@ -17,7 +17,8 @@ public record ClientConfig(
         Duration blockingWait,
         double protectThreshold,
         Optional<Path> cacheDirectory,
-        Clock clock) {
+        Clock clock,
+        Optional<javax.net.ssl.SSLContext> sslContext) {
 
     public ClientConfig {
         members = List.copyOf(members);

@@ -87,13 +87,14 @@ public final class HttpTransport implements AutoCloseable {
         this.retry = config.retryPolicy();
         this.scheduler = scheduler;
         this.httpExecutor = Executors.newCachedThreadPool(new DaemonThreadFactory("muster-client-http-"));
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 // h2c upgrade attempts buy nothing against a JSON API and confuse some proxies.
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(httpExecutor)
-                .build();
+                .executor(httpExecutor);
+        config.sslContext().ifPresent(builder::sslContext);
+        this.http = builder.build();
     }
 
     public int memberCount() {

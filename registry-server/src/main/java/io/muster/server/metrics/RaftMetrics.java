@@ -25,6 +25,8 @@ public final class RaftMetrics implements LeadershipListener {
         Gauge.builder("muster_raft_commit_index", node::commitIndex).description("commit index known here").register(meters);
         Gauge.builder("muster_raft_applied_index", () -> node.catalog().appliedIndex()).description("last log index applied here").register(meters);
         Gauge.builder("muster_raft_last_contact_ms", node::lastContactMs).description("ms since the leader was last heard from (0 on the leader)").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("muster_raft_tls_refusals", node, RaftNode::tlsRefusals)
+                .description("certificates the Raft port refused (a peer or client without the cluster's CA, or a name mismatch)").register(meters);
         for (Status s : Status.values()) {
             Gauge.builder("muster_instances", () -> node.catalog().services().stream().mapToLong(e -> e.count(s)).sum())
                     .tag("status", s.wireName()).description("registered instances by status").register(meters);

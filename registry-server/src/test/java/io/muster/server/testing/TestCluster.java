@@ -31,8 +31,11 @@ public final class TestCluster implements AutoCloseable {
     private final MusterServer[] servers;
     private final Map<String, String> extra;
     // HTTP/1.1: the JDK client's h2c upgrade left a request hanging past its timeout once a member was removed.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    private volatile HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
+    private volatile String scheme = "http";
+    /** Flags for single members on top of {@link #extra}, e.g. a member with another certificate. */
+    private final Map<Integer, Map<String, String>> memberFlags = new java.util.concurrent.ConcurrentHashMap<>();
 
     public record Ports(int http, int raft, int dns) {
     }
@@ -89,6 +92,23 @@ public final class TestCluster implements AutoCloseable {
         throw new IllegalStateException("no free port found");
     }
 
+    /**
+     * Talks HTTPS to the members (started with {@code --tls-cert}), with this client context. The connect timeout
+     * covers the TLS handshake too, which a loaded machine's cold JVM can take seconds over.
+     */
+    public TestCluster https(javax.net.ssl.SSLContext context) {
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15))
+                .sslContext(context).build();
+        scheme = "https";
+        return this;
+    }
+
+    /** Starts member i from now on with these flags on top of the cluster's (they win). */
+    public TestCluster memberFlags(int i, Map<String, String> flags) {
+        memberFlags.put(i, Map.copyOf(flags));
+        return this;
+    }
+
     public String id(int i) {
         return "n" + (i + 1);
     }
@@ -122,6 +142,7 @@ public final class TestCluster implements AutoCloseable {
                 "--peers", i < initialMembers ? peers() : peers() + "," + peer(i)));
         Map<String, String> flags = new HashMap<>(Map.of("election-timeout", "500ms", "shutdown-timeout", "2s"));
         flags.putAll(extra);
+        flags.putAll(memberFlags.getOrDefault(i, Map.of()));
         flags.forEach((k, v) -> {
             args.add("--" + k);
             args.add(v);
@@ -181,7 +202,7 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public String url(int i) {
-        return "http://127.0.0.1:" + ports.get(i).http();
+        return scheme + "://127.0.0.1:" + ports.get(i).http();
     }
 
     /** Index of the member that leads now, as the running members agree, if any. */
