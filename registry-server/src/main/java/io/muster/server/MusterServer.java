@@ -72,7 +72,7 @@ public final class MusterServer implements AutoCloseable {
         new RaftMetrics(node, meters);
         leases = new LeaseManager(node, config.leases(), clock::millis, meters);
         HeartbeatRouter heartbeats = new HeartbeatRouter(node, leases);
-        WriteRouter writes = new WriteRouter(node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters), clock);
+        WriteRouter writes = new WriteRouter(node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters), clock, meters);
         node.handle(io.muster.store.message.MessageKind.FORWARDED_WRITES, writes::serveForwarded);
         node.handle(io.muster.store.message.MessageKind.FORWARDED_HEARTBEATS, heartbeats::serveForwarded);
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)

@@ -513,10 +513,21 @@ public final class RaftNode implements Closeable {
     private static RuntimeException writeFailed(String what, Throwable cause) {
         Throwable root = root(cause);
         if (root instanceof NoLeaderException || root instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
-                || root instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException) {
+                || root instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException || neverSent(root)) {
             return noLeader(what, root);
         }
         return outcomeUnknown(what, root);
+    }
+
+    /** A connection that was refused, or a client already closed, carried nothing to any leader. */
+    private static boolean neverSent(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.net.ConnectException || c instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException
+                    || String.valueOf(c.getMessage()).contains("Connection refused")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RuntimeException outcomeUnknown(String what, Throwable cause) {

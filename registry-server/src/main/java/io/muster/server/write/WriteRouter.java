@@ -1,5 +1,7 @@
 package io.muster.server.write;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
 import io.muster.store.message.ForwardedWrites;
@@ -37,18 +39,22 @@ public final class WriteRouter implements Writes {
      */
     private static final int MAX_IN_FLIGHT = 8;
     /**
-     * How long after leaving a follower a forward may still start on the leader: well inside the follower's own
-     * deadline ({@link RaftNode#WRITE_DEADLINE}), so that what the leader starts late still commits before the
-     * follower gives up, and what reaches it later than this never starts. Clock skew between members eats into it.
+     * How long after leaving a follower a forward may still start on the leader: inside the 3 s after which the
+     * follower's Raft client gives up on an unanswered request (and the write answers "outcome unknown"), so what
+     * reaches the leader after the follower gave up never starts. Clock skew between members eats into it.
      */
-    static final Duration FORWARD_BUDGET = Duration.ofSeconds(4);
+    static final Duration FORWARD_BUDGET = Duration.ofSeconds(2);
 
     private final RaftNode node;
     private final WriteBatcher batcher;
     private final Clock clock;
     private final BatchingQueue<Command, Result> forwards;
+    private final Counter refusedLate;
 
-    public WriteRouter(RaftNode node, WriteBatcher batcher, Clock clock) {
+    public WriteRouter(RaftNode node, WriteBatcher batcher, Clock clock, MeterRegistry meters) {
+        this.refusedLate = Counter.builder("muster_forwarded_writes_refused_late")
+                .description("forwarded writes the leader refused because they arrived after their deadline")
+                .register(meters);
         this.node = node;
         this.batcher = batcher;
         this.clock = clock;
@@ -59,6 +65,10 @@ public final class WriteRouter implements Writes {
     public CompletableFuture<Result> submit(Command command) {
         if (node.isLeader()) {
             return batcher.submit(command);
+        }
+        if (node.leaderId().isEmpty()) {
+            // Not applied, and nowhere to send it: say so at once (design rule 12) rather than queue it.
+            return CompletableFuture.failedFuture(new NoLeaderException("this member knows no leader", null));
         }
         return forwards.submit(command);
     }
@@ -91,6 +101,7 @@ public final class WriteRouter implements Writes {
         }
         long late = clock.millis() - request.notAfterMillis();
         if (late > 0) {
+            refusedLate.increment(request.commands().size());
             LOG.warn("Refused {} forwarded write(s) that arrived {} ms after their deadline (held up in the network?)",
                     request.commands().size(), late);
             return CompletableFuture.failedFuture(new IllegalArgumentException("forwarded writes arrived " + late
