@@ -32,7 +32,8 @@ import org.xbill.DNS.Type;
  * read route calls them), and must go on answering stale reads and DNS while the burst is being refused.
  *
  * <p>Before the fix each event loop blocked for tens of seconds here (every 1,024 barriers wait out one Ratis retry
- * round of about 4 s); the deadline for a stale read and a DNS answer is 10 s, against the milliseconds they take.
+ * round of about 4 s, so about 36 s for 10,000); the deadline for a stale read and a DNS answer is 20 s, against the
+ * milliseconds they take, so that a loaded machine does not fail it.
  */
 class NoLeaderBurstTest {
     private static final int BARRIERS_PER_LOOP = 10_000;
@@ -74,12 +75,12 @@ class NoLeaderBurstTest {
             }
 
             HttpResponse<String> stale = CompletableFuture.supplyAsync(() ->
-                    cluster.send("GET", survivor, "/v1/services/web?consistency=stale", null, Duration.ofSeconds(10))).get(15, TimeUnit.SECONDS);
+                    cluster.send("GET", survivor, "/v1/services/web?consistency=stale", null, Duration.ofSeconds(20))).get(25, TimeUnit.SECONDS);
             assertEquals(200, stale.statusCode(), stale.body());
             assertEquals(1, TestCluster.json(stale).get("instances").size());
 
             SimpleResolver dns = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), cluster.ports(survivor).dns()));
-            dns.setTimeout(Duration.ofSeconds(10));
+            dns.setTimeout(Duration.ofSeconds(20));
             Message answer = dns.send(Message.newQuery(Record.newRecord(Name.fromString("web.service.muster."), Type.A, DClass.IN)));
             assertEquals(Rcode.NOERROR, answer.getRcode());
             assertEquals(1, answer.getSection(org.xbill.DNS.Section.ANSWER).size());
