@@ -91,6 +91,13 @@ final class FakeRegistry implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean loseNextDeleteAnswer = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The next DELETE is applied, but answered {@code 503 unavailable} "outcome unknown". */
+    void loseNextDeleteAnswer() {
+        loseNextDeleteAnswer.set(true);
+    }
+
     void misbehave(Mode newMode) {
         mode = newMode;
     }
@@ -350,6 +357,12 @@ final class FakeRegistry implements AutoCloseable {
                 return;
             }
             index = globalIndex;
+        }
+        if (loseNextDeleteAnswer.compareAndSet(true, false)) {
+            // Applied, but the answer is lost, as a registry whose forward timed out reports it.
+            exchange.getResponseHeaders().add("Retry-After", "0");
+            send(exchange, 503, "application/json", "{\"error\":\"unavailable\",\"message\":\"outcome unknown: no answer\"}");
+            return;
         }
         send(exchange, 200, "application/json; charset=utf-8", "{\"index\":" + index + "}");
     }

@@ -89,6 +89,23 @@ class RegistrationTest {
         Await.until("heartbeats resume", () -> registry.heartbeats("web-1") > before, () -> "");
     }
 
+    /**
+     * Issue 15, defect 9: a DELETE whose outcome was unknown (applied, answer lost) is retried; the retry answers 404,
+     * which means the first attempt did it. Deregistering must count that as done, not as a failure.
+     */
+    @Test
+    void aRetriedDeleteThatAnswers404IsDone() {
+        RegistrationHandle handle = client.register(web("web-1"));
+        Await.until("a heartbeat", () -> registry.heartbeats("web-1") >= 1, () -> "");
+        registry.loseNextDeleteAnswer();
+
+        handle.deregister();
+
+        assertNull(registry.instance("web", "web-1"), "deleted");
+        assertEquals(2, registry.deletes("web-1"), "the lost answer was retried once");
+        assertFalse(handle.isOpen());
+    }
+
     @Test
     void closingTheHandleDeregistersAndStopsHeartbeats() {
         RegistrationHandle handle = client.register(web("web-1"));

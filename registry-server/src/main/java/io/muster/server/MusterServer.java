@@ -72,8 +72,9 @@ public final class MusterServer implements AutoCloseable {
         new RaftMetrics(node, meters);
         leases = new LeaseManager(node, config.leases(), clock::millis, meters);
         HeartbeatRouter heartbeats = new HeartbeatRouter(node, leases);
-        WriteRouter writes = new WriteRouter(node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters));
-        node.setExtensionHandler(body -> WriteRouter.isForwardedWrite(body) ? writes.serveForwarded(body) : heartbeats.serveForwarded(body));
+        WriteRouter writes = new WriteRouter(node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters), clock, meters);
+        node.handle(io.muster.store.message.MessageKind.FORWARDED_WRITES, writes::serveForwarded);
+        node.handle(io.muster.store.message.MessageKind.FORWARDED_HEARTBEATS, heartbeats::serveForwarded);
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
         var router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown);
@@ -164,7 +165,8 @@ public final class MusterServer implements AutoCloseable {
         LOG.info("Member {} shutting down", config.id());
         if (node.isLeader() && node.currentPeers().size() > 1) {
             try {
-                node.transferLeadership(null, Duration.ofSeconds(5));
+                // By name: transferLeadership(null) only steps down and leaves the cluster to an election timeout.
+                node.handOverLeadership(Duration.ofSeconds(5));
             } catch (Exception e) {
                 LOG.warn("Could not hand leadership over before shutdown: {}", e.toString());
             }

@@ -7,17 +7,22 @@ import io.muster.store.command.Entry;
 import io.muster.store.command.EntryCodec;
 import io.muster.store.command.Result;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import io.muster.store.message.MemberAnswer;
+import io.muster.store.message.MemberCodec;
+import io.muster.store.message.MemberMessage;
+import io.muster.store.message.MessageKind;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.apache.ratis.io.MD5Hash;
@@ -34,7 +39,6 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
@@ -42,14 +46,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adapts the {@link Catalog} to Ratis: decodes entries and applies them, snapshots and restores, and answers
- * the two kinds of query the node sends (the applied index, and extension queries such as forwarded
- * heartbeats that must run on the leader but are not log entries).
+ * Adapts the {@link Catalog} to Ratis: decodes entries and applies them (stopping for good at one it cannot
+ * apply), snapshots durably and restores, and serves member messages ({@link MessageKind}: the applied index,
+ * forwarded writes and heartbeats), which run on the leader but are not log entries.
  */
 final class CatalogStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogStateMachine.class);
-    static final byte QUERY_APPLIED_INDEX = 'A';
-    static final byte QUERY_EXTENSION = 'X';
 
     private final Catalog catalog;
     private final Clock clock;
@@ -57,16 +59,29 @@ final class CatalogStateMachine extends BaseStateMachine {
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong installedSnapshots = new java.util.concurrent.atomic.AtomicLong();
     private volatile List<String> lastMembership = List.of();
-    private volatile Function<byte[], CompletableFuture<byte[]>> extensionHandler =
-            b -> CompletableFuture.failedFuture(new IllegalStateException("no extension handler"));
+    private final Map<MessageKind, Function<byte[], CompletableFuture<byte[]>>> handlers = new ConcurrentHashMap<>();
+    private final SnapshotFiles.Sync sync;
+    private final Consumer<ApplyFailure> onApplyFailure;
+    private volatile ApplyFailure applyFailure;
 
-    CatalogStateMachine(Catalog catalog, Clock clock) {
+    /**
+     * @param onApplyFailure told once, on the apply thread, when an entry cannot be applied (hand work off)
+     */
+    CatalogStateMachine(Catalog catalog, Clock clock, SnapshotFiles.Sync sync, Consumer<ApplyFailure> onApplyFailure) {
         this.catalog = catalog;
         this.clock = clock;
+        this.sync = sync;
+        this.onApplyFailure = onApplyFailure;
     }
 
-    void setExtensionHandler(Function<byte[], CompletableFuture<byte[]>> handler) {
-        this.extensionHandler = handler;
+    /** Serves {@code kind} when this member leads; a kind with no handler is refused with a clear answer. */
+    void handle(MessageKind kind, Function<byte[], CompletableFuture<byte[]>> handler) {
+        handlers.put(kind, handler);
+    }
+
+    /** Why this member stopped applying, if it did. */
+    Optional<ApplyFailure> applyFailure() {
+        return Optional.ofNullable(applyFailure);
     }
 
     void addLeadershipListener(LeadershipListener listener) {
@@ -136,12 +151,7 @@ final class CatalogStateMachine extends BaseStateMachine {
         }
         SnapshotData data = catalog.export();
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.toPath()))) {
-            SnapshotFormat.write(data, out);
-        }
-        Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        MD5Hash md5 = SnapshotFiles.write(data, file, sync);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         LOG.info("Took snapshot at index {} ({} services, {} bytes)", last.getIndex(), data.services().size(), file.length());
         return last.getIndex();
@@ -162,52 +172,100 @@ final class CatalogStateMachine extends BaseStateMachine {
         return builder.build();
     }
 
+    /**
+     * Applies one committed entry. An entry that cannot be applied is never skipped (design rule 15): Ratis logs a
+     * failed future and applies the next entry, so a member that cannot read an entry (an older build during a
+     * rolling upgrade) would silently diverge. Throwing instead stops Ratis's apply thread before it counts the
+     * entry as applied, and Ratis then closes this member's division: it stops voting and applying, and its
+     * HTTP surface reports why (readiness 503, {@code muster_apply_failed}).
+     */
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         var entry = trx.getLogEntry();
         long index = entry.getIndex();
+        ApplyFailure failed = applyFailure;
+        if (failed != null) {
+            throw new IllegalStateException("not applying entry " + index + ": " + failed.describe());
+        }
         byte[] bytes = entry.getStateMachineLogEntry().getLogData().toByteArray();
         List<Result> results;
         try {
             Entry decoded = EntryCodec.decode(bytes);
             results = catalog.apply(index, decoded);
         } catch (RuntimeException e) {
-            // An entry this build cannot read must not leave the node half-applied: stop it loudly.
-            LOG.error("Cannot apply log entry {}; stopping this node's state machine", index, e);
-            return CompletableFuture.failedFuture(e);
+            ApplyFailure failure = new ApplyFailure(index, entry.getTerm(), String.valueOf(e.getMessage()));
+            applyFailure = failure;
+            LOG.error("Cannot apply log entry {} (term {}): this member stops applying and serving; it must be "
+                    + "fixed (a build that reads the entry) and restarted, never made to skip it", index, entry.getTerm(), e);
+            try {
+                onApplyFailure.accept(failure);
+            } catch (RuntimeException listenerFailure) {
+                LOG.warn("Apply failure listener failed: {}", listenerFailure.toString());
+            }
+            throw new IllegalStateException(failure.describe(), e);
         }
         updateLastAppliedTermIndex(entry.getTerm(), index);
         byte[] codes = new byte[results.size()];
         for (int i = 0; i < codes.length; i++) {
-            codes[i] = (byte) results.get(i).code().ordinal();
+            codes[i] = results.get(i).code().wire();
         }
         return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(codes)));
     }
 
     @Override
     public void notifyTermIndexUpdated(long term, long index) {
+        if (applyFailure != null) {
+            return;
+        }
         super.notifyTermIndexUpdated(term, index);
         catalog.skip(index);
     }
 
+    /**
+     * Serves a member message (on the leader: members send them as leader-only queries). Whatever the request, the
+     * answer is a {@link MemberAnswer}: an unknown kind or version is refused in words, so the sender learns why
+     * instead of waiting for a timeout.
+     */
     @Override
     public CompletableFuture<Message> query(Message request) {
-        ByteString content = request.getContent();
-        if (content.isEmpty()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("empty query"));
+        MemberMessage message;
+        try {
+            message = MemberCodec.decodeRequest(request.getContent().toByteArray());
+        } catch (MemberCodec.DecodeException e) {
+            return answer(new MemberAnswer.Refused(e.getMessage()));
         }
-        byte kind = content.byteAt(0);
-        if (kind == QUERY_APPLIED_INDEX) {
+        if (message.kind() == MessageKind.APPLIED_INDEX) {
             long applied = getLastAppliedTermIndex() == null ? 0 : getLastAppliedTermIndex().getIndex();
-            return CompletableFuture.completedFuture(Message.valueOf(
-                    UnsafeByteOperations.unsafeWrap(ByteBuffer.allocate(8).putLong(applied).array())));
+            return answer(new MemberAnswer.Ok(ByteBuffer.allocate(8).putLong(applied).array()));
         }
-        if (kind == QUERY_EXTENSION) {
-            byte[] body = content.substring(1).toByteArray();
-            return extensionHandler.apply(body)
-                    .thenApply(b -> Message.valueOf(UnsafeByteOperations.unsafeWrap(b)));
+        Function<byte[], CompletableFuture<byte[]>> handler = handlers.get(message.kind());
+        if (handler == null) {
+            return answer(new MemberAnswer.Refused("member " + getId() + " serves no " + message.kind() + " messages"));
         }
-        return CompletableFuture.failedFuture(new IllegalArgumentException("unknown query kind " + kind));
+        CompletableFuture<byte[]> served;
+        try {
+            served = handler.apply(message.payload());
+        } catch (RuntimeException e) {
+            served = CompletableFuture.failedFuture(e);
+        }
+        return served.handle((payload, error) -> {
+            if (error == null) {
+                return Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(new MemberAnswer.Ok(payload))));
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof IllegalArgumentException) {
+                return Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(
+                        new MemberAnswer.Refused(String.valueOf(cause.getMessage())))));
+            }
+            // Anything else (not leader any more, a timeout) is the transport's business: the sender's retry
+            // policy decides, as before.
+            throw new java.util.concurrent.CompletionException(cause);
+        });
+    }
+
+    private static CompletableFuture<Message> answer(MemberAnswer a) {
+        return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(a))));
     }
 
     @Override

@@ -5,6 +5,10 @@ import io.muster.store.command.Command;
 import io.muster.store.command.Entry;
 import io.muster.store.command.EntryCodec;
 import io.muster.store.command.Result;
+import io.muster.store.message.MemberAnswer;
+import io.muster.store.message.MemberCodec;
+import io.muster.store.message.MemberMessage;
+import io.muster.store.message.MessageKind;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -94,21 +98,46 @@ public final class RaftNode implements Closeable {
     private final java.util.concurrent.ExecutorService proposeThread;
     /** Closes Ratis clients replaced by the {@link RenewingClient}s once their requests have met the deadline. */
     private final java.util.concurrent.ScheduledExecutorService clientCloser;
+    /**
+     * Sends on the Ratis clients. Ratis's ordered client takes a semaphore permit in {@code async().send} and
+     * blocks the caller when none is left (ratis-notes 5.7), and building a replacement client opens channels:
+     * neither may happen on the caller's thread, which is often a Vert.x event loop (design rule 14). One thread
+     * per client, so a client that does block holds up only its own requests.
+     */
+    private final List<java.util.concurrent.ExecutorService> sendThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The default read barrier: at most one leader query in flight, later reads join the next one. */
+    private final SharedQuery<Long> leaderApplied;
     private RaftGroup startingGroup;
     /** TLS for the Raft server and every Ratis client this member builds; empty for plaintext. */
     private final Optional<org.apache.ratis.conf.Parameters> tlsParameters;
     private final Optional<RefusalLoggingTrustManager> tlsTrust;
     private volatile boolean closed;
+    private volatile boolean wasLeader;
+    /** When this member last knew itself to be in contact with a leader (itself included), or 0 if never. */
+    private volatile long leaderSeenNanos;
+    private final long createdNanos = System.nanoTime();
 
     public RaftNode(RaftSettings settings, Catalog catalog) {
         this.settings = settings;
         this.catalog = catalog;
-        this.stateMachine = new CatalogStateMachine(catalog, settings.clock());
+        this.stateMachine = new CatalogStateMachine(catalog, settings.clock(), SnapshotFiles.FSYNC, failure -> { });
+        this.stateMachine.addLeadershipListener(new LeadershipListener() {
+            @Override
+            public void leaderChanged(String leaderId) {
+                // The moment a leader loses its term is its last contact with a leader: from then on its stale
+                // reads must show a growing X-Muster-Last-Contact, not the 0 that means "I lead".
+                if (wasLeader && !settings.id().equals(leaderId)) {
+                    leaderSeenNanos = System.nanoTime();
+                }
+                wasLeader = settings.id().equals(leaderId);
+            }
+        });
         this.tlsTrust = settings.tls().map(RaftTls::trustManager);
         this.tlsParameters = settings.tls().map(tls -> tls.parameters(tlsTrust.orElseThrow()));
         this.selfId = RaftPeerId.valueOf(settings.id());
         this.completionThread = daemonThread(settings.id() + "-write-completions");
         this.proposeThread = daemonThread(settings.id() + "-proposals");
+        this.leaderApplied = new SharedQuery<>(this::askLeaderApplied);
         this.clientCloser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 daemon(settings.id() + "-raft-client-closer"));
     }
@@ -176,7 +205,9 @@ public final class RaftNode implements Closeable {
     }
 
     private RenewingClient renewing(String name, java.util.function.Supplier<RaftClient> factory) {
-        return new RenewingClient(name, WRITE_DEADLINE, factory, this::knownLeader, clientCloser);
+        java.util.concurrent.ExecutorService sends = daemonThread(settings.id() + "-raft-" + name);
+        sendThreads.add(sends);
+        return new RenewingClient(name, WRITE_DEADLINE, factory, this::knownLeader, clientCloser, sends);
     }
 
     /**
@@ -280,10 +311,22 @@ public final class RaftNode implements Closeable {
         stateMachine.addLeadershipListener(listener);
     }
 
-    /** Serves extension queries (for example forwarded heartbeats) when this node is leader. */
-    public void setExtensionHandler(Function<byte[], CompletableFuture<byte[]>> handler) {
-        stateMachine.setExtensionHandler(handler);
+    /**
+     * Serves member messages of {@code kind} when this node leads. A kind with no handler, or one this build does
+     * not know, is refused with an answer that says so.
+     */
+    public void handle(MessageKind kind, Function<byte[], CompletableFuture<byte[]>> handler) {
+        if (kind == MessageKind.APPLIED_INDEX) {
+            throw new IllegalArgumentException("the state machine serves " + kind + " itself");
+        }
+        stateMachine.handle(kind, handler);
     }
+
+    /** Why this member stopped applying log entries, if it did (design rule 15); it then serves nothing. */
+    public Optional<ApplyFailure> applyFailure() {
+        return stateMachine.applyFailure();
+    }
+
 
     /**
      * Proposes one entry holding {@code commands}. Completes once it is committed on a majority and applied on
@@ -294,19 +337,25 @@ public final class RaftNode implements Closeable {
         if (closed) {
             return CompletableFuture.failedFuture(new NoLeaderException("node is shutting down", null));
         }
-        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(EntryCodec.encode(new Entry(0, commands))));
+        return submitEncoded(EntryCodec.encode(new Entry(0, commands)));
+    }
+
+    /** Proposes an entry already encoded; package-private so fault tests can propose what this build cannot read. */
+    CompletableFuture<Committed> submitEncoded(byte[] entry) {
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(entry));
         // Only a ready leader proposes in-process: a new leader not yet ready answers LeaderNotReady, which the
         // client path retries (the entry was not appended) and the in-process path would turn into a 503.
-        CompletableFuture<RaftClientReply> sent = isReadyLeader()
+        boolean here = isReadyLeader();
+        CompletableFuture<RaftClientReply> sent = here
                 ? submitHere(message).orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 : client.call(c -> c.async().send(message));
         return sent
                 .handle((reply, error) -> {
-                    if (error != null) {
-                        throw new CompletionException(noLeader("write", error));
-                    }
-                    if (!reply.isSuccess()) {
-                        throw new CompletionException(noLeader("write", reply.getException()));
+                    Throwable failure = error != null ? error : reply.isSuccess() ? null : reply.getException();
+                    if (failure != null) {
+                        // In-process, even NotLeader proves nothing: a leader that steps down fails the entries it
+                        // had appended with NotLeader, and the next leader may still commit them.
+                        throw new CompletionException(here ? outcomeUnknown("write", failure) : writeFailed("write", failure));
                     }
                     return reply;
                 })
@@ -351,20 +400,20 @@ public final class RaftNode implements Closeable {
                 .orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .handleAsync((i, error) -> {
                     if (error != null) {
-                        // Committed, but this member lags too far behind to show it: the caller answers 503 and
-                        // the client decides (a retried registration is idempotent).
-                        throw new CompletionException(new NoLeaderException("index " + index + " is committed but not yet "
-                                + "applied on this member after " + WRITE_DEADLINE.toSeconds() + "s", error));
+                        // Committed, but this member lags too far behind to show it: applied, so never "no_leader";
+                        // the caller answers 503 unavailable and the client decides (a retried registration is
+                        // idempotent).
+                        throw new CompletionException(new OutcomeUnknownException("index " + index + " is committed but not "
+                                + "yet applied on this member after " + WRITE_DEADLINE.toSeconds() + "s", error));
                     }
                     return i;
                 }, this::complete);
     }
 
     private static List<Result.Code> decodeCodes(byte[] bytes) {
-        Result.Code[] all = Result.Code.values();
         List<Result.Code> codes = new ArrayList<>(bytes.length);
         for (byte b : bytes) {
-            codes.add(all[b]);
+            codes.add(Result.Code.fromWire(b));
         }
         return codes;
     }
@@ -377,72 +426,148 @@ public final class RaftNode implements Closeable {
         if (consistency == Consistency.STALE) {
             return CompletableFuture.completedFuture(catalog.appliedIndex());
         }
-        Message query = Message.valueOf(UnsafeByteOperations.unsafeWrap(new byte[] {CatalogStateMachine.QUERY_APPLIED_INDEX}));
-        CompletableFuture<RaftClientReply> reply;
         if (consistency == Consistency.CONSISTENT) {
             // Read-index on this very member: it learns the leader's commit index and waits to apply it.
-            reply = queryClient.call(c -> c.async().sendReadOnlyUnordered(query, selfId));
-        } else if (isLeader()) {
-            return CompletableFuture.completedFuture(catalog.appliedIndex());
-        } else {
-            // The leader's applied index, read without a read-index round: "default" is the leader's state.
-            reply = leaderClient.call(c -> c.async().sendReadOnlyNonLinearizable(query));
+            Message query = Message.valueOf(UnsafeByteOperations.unsafeWrap(
+                    MemberCodec.encode(new MemberMessage(MessageKind.APPLIED_INDEX, new byte[0]))));
+            return queryClient.call(c -> c.async().sendReadOnlyUnordered(query, selfId))
+                    .handle((r, error) -> appliedIndexOf("read", r, error))
+                    .thenCompose(catalog::awaitApplied);
         }
-        return reply
-                .handle((r, error) -> {
-                    if (error != null) {
-                        throw new CompletionException(noLeader("read", error));
-                    }
-                    if (!r.isSuccess()) {
-                        throw new CompletionException(noLeader("read", r.getException()));
-                    }
-                    return ByteBuffer.wrap(r.getMessage().getContent().toByteArray()).getLong();
-                })
-                .thenCompose(catalog::awaitApplied);
+        if (isLeader()) {
+            return CompletableFuture.completedFuture(catalog.appliedIndex());
+        }
+        // A follower that has lost its leader answers at once rather than queueing reads for a leader it cannot
+        // reach (on an isolated follower they hung until the client gave up).
+        long contact = lastContactMs();
+        if (knownLeader().isEmpty() || contact < 0 || contact > leaderLostAfterMs()) {
+            return CompletableFuture.failedFuture(new NoLeaderException(knownLeader().isEmpty()
+                    ? "this member knows no leader" : "this member has not heard from the leader for " + contact + " ms", null));
+        }
+        // The leader's applied index, read without a read-index round: "default" is the leader's state.
+        return leaderApplied.get().thenCompose(catalog::awaitApplied);
+    }
+
+    /** Past this silence a follower treats its leader as lost: longer than an election takes to notice. */
+    private long leaderLostAfterMs() {
+        return 2 * settings.electionTimeout().toMillis();
+    }
+
+    private CompletableFuture<Long> askLeaderApplied() {
+        Message query = Message.valueOf(UnsafeByteOperations.unsafeWrap(
+                MemberCodec.encode(new MemberMessage(MessageKind.APPLIED_INDEX, new byte[0]))));
+        return leaderClient.call(c -> c.async().sendReadOnlyNonLinearizable(query))
+                .handle((r, error) -> appliedIndexOf("read", r, error));
+    }
+
+    private static long appliedIndexOf(String what, RaftClientReply r, Throwable error) {
+        byte[] payload = answerPayload(what, r, error);
+        if (payload.length != 8) {
+            throw new NoLeaderException(what + " failed: the leader answered its applied index in " + payload.length + " bytes", null);
+        }
+        return ByteBuffer.wrap(payload).getLong();
+    }
+
+    /** The payload of a member answer, or the failure as this member reports it (not applied: no leader). */
+    private static byte[] answerPayload(String what, RaftClientReply r, Throwable error) {
+        if (error != null) {
+            throw new CompletionException(noLeader(what, error));
+        }
+        if (!r.isSuccess()) {
+            throw new CompletionException(noLeader(what, r.getException()));
+        }
+        MemberAnswer answer;
+        try {
+            answer = MemberCodec.decodeAnswer(r.getMessage().getContent().toByteArray());
+        } catch (MemberCodec.DecodeException e) {
+            throw new NoLeaderException(what + " failed: " + e.getMessage(), e);
+        }
+        if (answer instanceof MemberAnswer.Refused refused) {
+            throw new NoLeaderException(what + " refused by the leader: " + refused.message(), null);
+        }
+        return ((MemberAnswer.Ok) answer).payload();
     }
 
     /**
-     * Sends an extension query to the leader's state machine (not logged); it may be resent after a failover. The
-     * leader's extension handler receives {@code kind} followed by {@code payload}, so that several kinds of query
-     * can share it.
+     * Sends a member message to the leader's state machine (not logged); it may be resent after a failover, so it
+     * is for requests that may run twice (heartbeats).
      */
-    public CompletableFuture<byte[]> askLeader(byte kind, byte[] payload) {
-        return askLeader(leaderClient, kind, payload);
+    public CompletableFuture<byte[]> askLeader(MessageKind kind, byte[] payload) {
+        return askLeader(leaderClient, kind, payload).handle((r, error) -> answerPayload("forward", r, error));
     }
 
     /**
-     * Like {@link #askLeader(byte, byte[])}, but resent only when the leader provably did not run it: for requests
-     * that must not run twice, such as forwarded writes.
+     * Like {@link #askLeader}, but resent only when the leader provably did not run it: for requests that must not
+     * run twice, such as forwarded writes. A request that was sent and got no answer fails with
+     * {@link OutcomeUnknownException}, never {@link NoLeaderException}: the leader may have run it.
      */
-    public CompletableFuture<byte[]> askLeaderOnce(byte kind, byte[] payload) {
-        return askLeader(forwardClient, kind, payload);
+    public CompletableFuture<byte[]> askLeaderOnce(MessageKind kind, byte[] payload) {
+        return askLeader(forwardClient, kind, payload).handle((r, error) -> {
+            if (error != null) {
+                throw new CompletionException(writeFailed("forward", error));
+            }
+            return answerPayload("forward", r, null);
+        });
     }
 
-    private CompletableFuture<byte[]> askLeader(RenewingClient via, byte kind, byte[] payload) {
-        byte[] msg = new byte[payload.length + 2];
-        msg[0] = CatalogStateMachine.QUERY_EXTENSION;
-        msg[1] = kind;
-        System.arraycopy(payload, 0, msg, 2, payload.length);
+    private CompletableFuture<RaftClientReply> askLeader(RenewingClient via, MessageKind kind, byte[] payload) {
+        if (kind == MessageKind.APPLIED_INDEX) {
+            throw new IllegalArgumentException("use readBarrier for " + kind);
+        }
         // Non-linearizable read-only requests always go to the leader; an unordered read may be served by a
-        // follower after a read-index, which would run the extension on a member that holds no leases.
-        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(msg));
-        return via.call(c -> c.async().sendReadOnlyNonLinearizable(message))
-                .handle((r, error) -> {
-                    if (error != null) {
-                        throw new CompletionException(noLeader("forward", error));
-                    }
-                    if (!r.isSuccess()) {
-                        throw new CompletionException(noLeader("forward", r.getException()));
-                    }
-                    return r.getMessage().getContent().toByteArray();
-                });
+        // follower after a read-index, which would run the message on a member that holds no leases.
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(new MemberMessage(kind, payload))));
+        return via.call(c -> c.async().sendReadOnlyNonLinearizable(message));
     }
 
-    private static NoLeaderException noLeader(String what, Throwable cause) {
+    /**
+     * A write's failure as the contract sees it: {@code no_leader} only when the write provably did not run (no
+     * leader took it: Ratis's NotLeader and LeaderNotReady, or nothing sent); once it may have reached a leader,
+     * a timeout or a broken connection leaves its outcome unknown.
+     */
+    private static RuntimeException writeFailed(String what, Throwable cause) {
+        Throwable root = root(cause);
+        if (root instanceof NoLeaderException || root instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
+                || root instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException || neverSent(root)) {
+            return noLeader(what, root);
+        }
+        return outcomeUnknown(what, root);
+    }
+
+    /** A connection that was refused, or a client already closed, carried nothing to any leader. */
+    private static boolean neverSent(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.net.ConnectException || c instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException
+                    || String.valueOf(c.getMessage()).contains("Connection refused")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RuntimeException outcomeUnknown(String what, Throwable cause) {
+        Throwable root = root(cause);
+        if (root instanceof OutcomeUnknownException unknown) {
+            return unknown;
+        }
+        String reason = root instanceof TimeoutException ? "no answer within " + WRITE_DEADLINE.toSeconds() + "s" : String.valueOf(root);
+        return new OutcomeUnknownException(what + " outcome unknown: " + reason
+                + "; it may have been applied (read it back, or retry: a registration is idempotent)", root);
+    }
+
+    private static Throwable root(Throwable cause) {
         Throwable root = cause;
         while ((root instanceof CompletionException || root instanceof java.util.concurrent.ExecutionException)
                 && root.getCause() != null) {
             root = root.getCause();
+        }
+        return root;
+    }
+
+    private static NoLeaderException noLeader(String what, Throwable cause) {
+        Throwable root = root(cause);
+        if (root instanceof NoLeaderException nl) {
+            return nl;
         }
         String reason = root instanceof TimeoutException ? "timed out waiting for a leader" : String.valueOf(root);
         return new NoLeaderException(what + " failed: " + reason, root);
@@ -473,19 +598,37 @@ public final class RaftNode implements Closeable {
         return knownLeader().map(RaftPeerId::toString);
     }
 
-    /** Milliseconds since this node last heard from the leader; 0 on the leader, -1 if it never has. */
+    /**
+     * Milliseconds since this node last heard from a leader; 0 on the leader, -1 if it never has. A leader that lost
+     * its term counts from that moment, so a deposed leader's stale reads never look fresh.
+     */
     public long lastContactMs() {
-        return division().map(d -> {
+        long now = System.nanoTime();
+        Optional<Long> fresh = division().flatMap(d -> {
             var info = d.getInfo();
             if (info.isLeader()) {
-                return 0L;
+                return Optional.of(0L);
             }
             var role = info.getRoleInfoProto();
-            if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
-                return role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
+            if (info.getLeaderId() != null && role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+                return Optional.of(role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs());
             }
-            return -1L;
-        }).orElse(-1L);
+            return Optional.empty();
+        });
+        if (fresh.isPresent()) {
+            long seen = now - TimeUnit.MILLISECONDS.toNanos(fresh.get());
+            if (seen - leaderSeenNanos > 0 || leaderSeenNanos == 0) {
+                leaderSeenNanos = seen;
+            }
+            return fresh.get();
+        }
+        long seen = leaderSeenNanos;
+        return seen == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - seen);
+    }
+
+    /** Milliseconds since this node was created. */
+    public long uptimeMs() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - createdNanos);
     }
 
     public ClusterStatus status() {
@@ -544,6 +687,43 @@ public final class RaftNode implements Closeable {
         }
     }
 
+    /**
+     * Hands leadership to the most up-to-date follower by name (design rule 13), so it takes over at once instead
+     * of waiting out an election timeout: {@code transferLeadership(null)} only steps down. Returns the member now
+     * leading, or empty if this member was not leading or had no follower to hand to.
+     */
+    public Optional<String> handOverLeadership(Duration timeout) throws IOException {
+        Optional<String> target = mostUpToDateFollower();
+        if (target.isEmpty()) {
+            return Optional.empty();
+        }
+        long start = System.nanoTime();
+        transferLeadership(target.get(), timeout);
+        LOG.info("Handed leadership over to {} in {} ms", target.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        return target;
+    }
+
+    /** On the leader: the follower that has the most of the log, then the one heard from most recently. */
+    Optional<String> mostUpToDateFollower() {
+        return division().filter(d -> d.getInfo().isLeader()).flatMap(d -> {
+            var info = d.getInfo();
+            long[] match = info.getFollowerMatchIndices();
+            List<RaftProtos.ServerRpcProto> followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+            List<FollowerProgress> progress = new ArrayList<>();
+            // Both come from the leader's list of log appenders, in its order; a membership change in between
+            // leaves them of different lengths, and then only ids are trusted.
+            var voters = d.getRaftConf().getCurrentPeers().stream().map(p -> p.getId().toString()).toList();
+            for (int i = 0; i < followers.size(); i++) {
+                String id = followers.get(i).getId().getId().toStringUtf8();
+                if (voters.contains(id)) {
+                    progress.add(new FollowerProgress(id, match.length == followers.size() ? match[i] : 0,
+                            followers.get(i).getLastRpcElapsedTimeMs()));
+                }
+            }
+            return FollowerProgress.best(progress);
+        });
+    }
+
     /** Snapshots this member received from a leader (InstallSnapshot) since it started. */
     public long installedSnapshots() {
         return stateMachine.installedSnapshots();
@@ -594,6 +774,7 @@ public final class RaftNode implements Closeable {
                 }
             }
             clientCloser.shutdownNow();
+            sendThreads.forEach(java.util.concurrent.ExecutorService::shutdown);
             completionThread.shutdown();
             proposeThread.shutdown();
         }

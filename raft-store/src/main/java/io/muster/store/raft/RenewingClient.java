@@ -36,6 +36,7 @@ final class RenewingClient implements Closeable {
     private final Supplier<RaftClient> factory;
     private final Supplier<Optional<RaftPeerId>> knownLeader;
     private final ScheduledExecutorService closer;
+    private final java.util.concurrent.Executor sender;
     /** Replaced clients not yet closed: requests may still run on them until their deadline. */
     private final Set<RaftClient> retired = ConcurrentHashMap.newKeySet();
     private volatile RaftClient current;
@@ -46,14 +47,17 @@ final class RenewingClient implements Closeable {
     /**
      * @param knownLeader the leader this member knows of now
      * @param closer      closes replaced clients once their last request has met its deadline
+     * @param sender      where requests are handed to Ratis (and clients rebuilt): never the caller's thread,
+     *                    since Ratis's ordered client may block there waiting for a permit (ratis-notes 5.7)
      */
     RenewingClient(String name, Duration deadline, Supplier<RaftClient> factory, Supplier<Optional<RaftPeerId>> knownLeader,
-            ScheduledExecutorService closer) {
+            ScheduledExecutorService closer, java.util.concurrent.Executor sender) {
         this.name = name;
         this.deadline = deadline;
         this.factory = factory;
         this.knownLeader = knownLeader;
         this.closer = closer;
+        this.sender = sender;
         this.builtFor = knownLeader.get();
         this.current = factory.get();
     }
@@ -63,6 +67,16 @@ final class RenewingClient implements Closeable {
      * (once) for later requests.
      */
     <T> CompletableFuture<T> call(Function<RaftClient, CompletableFuture<T>> request) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            sender.execute(() -> send(request, result));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(e);
+        }
+        return result.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private <T> void send(Function<RaftClient, CompletableFuture<T>> request, CompletableFuture<T> result) {
         RaftClient c = current;
         CompletableFuture<T> f;
         try {
@@ -72,9 +86,12 @@ final class RenewingClient implements Closeable {
             f = CompletableFuture.failedFuture(e);
         }
         RaftClient used = c;
-        return f.whenComplete((r, error) -> {
+        f.whenComplete((r, error) -> {
             if (error != null) {
                 renew(used, error.toString());
+                result.completeExceptionally(error);
+            } else {
+                result.complete(r);
             }
         });
     }

@@ -62,7 +62,7 @@ class RenewingClientTest {
             FakeClient c = new FakeClient(known.get().orElse(null));
             built.add(c);
             return c.proxy;
-        }, known::get, closer);
+        }, known::get, closer, Runnable::run);
     }
 
     private static CompletableFuture<String> ok(RaftClient c) {

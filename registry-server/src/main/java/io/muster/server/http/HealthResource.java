@@ -26,6 +26,11 @@ final class HealthResource {
             Replies.error(ctx, ApiException.unavailable("shutting down"));
             return;
         }
+        var failed = node.applyFailure();
+        if (failed.isPresent()) {
+            Replies.error(ctx, ApiException.unavailable("this member stopped: " + failed.get().describe()));
+            return;
+        }
         if (node.leaderId().isEmpty()) {
             Replies.error(ctx, ApiException.unavailable("no known leader"));
             return;

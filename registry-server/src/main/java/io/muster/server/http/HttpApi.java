@@ -42,6 +42,11 @@ public final class HttpApi {
         router.route().handler(ctx -> {
             if (shuttingDown.getAsBoolean() && !ctx.request().path().startsWith("/health/")) {
                 Replies.error(ctx, ApiException.unavailable("this node is shutting down"));
+            } else if (node.applyFailure().isPresent() && !ctx.request().path().startsWith("/health/")
+                    && !ctx.request().path().equals("/metrics")) {
+                // Its catalog stopped at the entry it cannot apply: serving it would serve a state that diverges
+                // from every other member's (design rule 15).
+                Replies.error(ctx, ApiException.unavailable("this member stopped: " + node.applyFailure().get().describe()));
             } else {
                 ctx.next();
             }

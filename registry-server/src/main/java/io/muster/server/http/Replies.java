@@ -3,6 +3,7 @@ package io.muster.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.muster.store.model.Json;
 import io.muster.store.raft.NoLeaderException;
+import io.muster.store.raft.OutcomeUnknownException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -79,6 +80,10 @@ final class Replies {
         }
         if (t instanceof NoLeaderException) {
             return ApiException.noLeader("no leader reachable: " + t.getMessage());
+        }
+        if (t instanceof OutcomeUnknownException) {
+            // Never no_leader, which says "not applied": this write may have been (docs/consistency.md).
+            return ApiException.unavailable("outcome unknown: " + t.getMessage());
         }
         return new ApiException(500, "internal", "internal error", null, null);
     }

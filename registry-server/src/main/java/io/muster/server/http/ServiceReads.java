@@ -116,9 +116,14 @@ final class ServiceReads {
         });
     }
 
+    /** -1 (never heard from a leader) is shown as the member's whole life: it is not fresh, and never 0. */
+    private long lastContact(long ms) {
+        return ms >= 0 ? ms : node.uptimeMs();
+    }
+
     private void headers(RoutingContext ctx, long index) {
         ctx.response().putHeader("X-Muster-Index", String.valueOf(index));
         ctx.response().putHeader("X-Muster-Known-Leader", String.valueOf(node.leaderId().isPresent()));
-        ctx.response().putHeader("X-Muster-Last-Contact", String.valueOf(Math.max(0, node.lastContactMs())));
+        ctx.response().putHeader("X-Muster-Last-Contact", String.valueOf(lastContact(node.lastContactMs())));
     }
 }

@@ -2,6 +2,7 @@ package io.muster.server.lease;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.muster.server.write.BatchingQueue;
+import io.muster.store.message.MessageKind;
 import io.muster.store.model.Json;
 import io.muster.store.model.Status;
 import io.muster.store.raft.NoLeaderException;
@@ -16,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
  * into one leader-bound query (not a log entry) per round trip through a {@link BatchingQueue}.
  */
 public final class HeartbeatRouter implements Heartbeats {
-    private static final byte KIND = 'H';
     private static final byte UNKNOWN = 0;
     private static final byte RENEWED = 1;
     private static final byte NOT_LEADER = 2;
@@ -67,7 +67,7 @@ public final class HeartbeatRouter implements Heartbeats {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return node.askLeader(KIND, json).thenApply(answer -> {
+        return node.askLeader(MessageKind.FORWARDED_HEARTBEATS, json).thenApply(answer -> {
             if (answer.length != beats.size()) {
                 throw new NoLeaderException("leader changed while forwarding heartbeats", null);
             }
@@ -79,14 +79,11 @@ public final class HeartbeatRouter implements Heartbeats {
         });
     }
 
-    /** Serves heartbeats forwarded by followers; installed as the node's extension handler. */
+    /** Serves heartbeats forwarded by followers ({@link MessageKind#FORWARDED_HEARTBEATS}). */
     public CompletableFuture<byte[]> serveForwarded(byte[] body) {
-        if (body.length == 0 || body[0] != KIND) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown extension query"));
-        }
         List<Beat> beats;
         try {
-            beats = Json.mapper().readerFor(BEATS).readValue(body, 1, body.length - 1);
+            beats = Json.mapper().readerFor(BEATS).readValue(body);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("malformed forwarded heartbeats", e));
         }

@@ -33,6 +33,9 @@ public final class RaftMetrics implements LeadershipListener {
         }
         Gauge.builder("muster_services", () -> node.catalog().services().stream().filter(e -> !e.instances().isEmpty()).count())
                 .description("services with at least one instance").register(meters);
+        Gauge.builder("muster_apply_failed", () -> node.applyFailure().map(f -> f.index()).orElse(0L))
+                .description("index of the committed entry this member cannot apply (it stopped applying there), 0 if none")
+                .register(meters);
         Gauge.builder("muster_catalog_index", () -> node.catalog().changeIndex()).description("index of the last catalog change").register(meters);
         node.addLeadershipListener(this);
     }

@@ -20,6 +20,7 @@ final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final LoopbackListener listener;
+    private boolean held;
 
     TcpProxy(int targetPort) {
         this.targetPort = targetPort;
@@ -56,8 +57,34 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops relaying bytes but keeps every connection open, as a partition that drops packets without a reset
+     * looks: what is sent meanwhile waits (in the proxy and the sockets' buffers) and arrives on {@link #release()},
+     * as TCP retransmits would deliver it after a heal.
+     */
+    synchronized void hold() {
+        held = true;
+    }
+
+    synchronized void release() {
+        held = false;
+        notifyAll();
+    }
+
+    private synchronized void awaitReleased() throws java.io.InterruptedIOException {
+        while (held) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException();
+            }
+        }
+    }
+
     @Override
     public void close() {
+        release();
         cut();
         closeQuietly(listener);
     }
@@ -80,6 +107,7 @@ final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    awaitReleased();
                     out.write(buffer, 0, n);
                     out.flush();
                 }

@@ -1,0 +1,38 @@
+package io.muster.store.message;
+
+import java.util.Optional;
+
+/**
+ * What one member asks another (always the leader) outside the log. Each kind has a fixed code on the wire,
+ * never its position in this enum: members of different builds meet during a rolling upgrade, so reordering or
+ * adding kinds must not change what a byte means.
+ */
+public enum MessageKind {
+    /** The leader's applied index: the barrier of a {@code default} read. Empty payload; answer: 8-byte index. */
+    APPLIED_INDEX((byte) 'A'),
+    /** A follower's batch of writes for the leader's batcher (payload: {@link ForwardedWrites}). */
+    FORWARDED_WRITES((byte) 'W'),
+    /** A follower's batch of heartbeats for the leader's leases. */
+    FORWARDED_HEARTBEATS((byte) 'H');
+
+    private final byte code;
+
+    MessageKind(byte code) {
+        this.code = code;
+    }
+
+    /** This kind's byte on the wire. */
+    public byte code() {
+        return code;
+    }
+
+    /** The kind a wire byte names, if this build knows it. */
+    public static Optional<MessageKind> fromCode(byte code) {
+        for (MessageKind k : values()) {
+            if (k.code == code) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+}
