@@ -60,9 +60,13 @@ final class CatalogStateMachine extends BaseStateMachine {
     private volatile Function<byte[], CompletableFuture<byte[]>> extensionHandler =
             b -> CompletableFuture.failedFuture(new IllegalStateException("no extension handler"));
 
-    CatalogStateMachine(Catalog catalog, Clock clock) {
+    /** The term this member leads in, or 0: passed to leadership listeners so they can bind proposals to it. */
+    private final java.util.function.LongSupplier leaderTerm;
+
+    CatalogStateMachine(Catalog catalog, Clock clock, java.util.function.LongSupplier leaderTerm) {
         this.catalog = catalog;
         this.clock = clock;
+        this.leaderTerm = leaderTerm;
     }
 
     void setExtensionHandler(Function<byte[], CompletableFuture<byte[]>> handler) {
@@ -170,7 +174,7 @@ final class CatalogStateMachine extends BaseStateMachine {
         List<Result> results;
         try {
             Entry decoded = EntryCodec.decode(bytes);
-            results = catalog.apply(index, decoded);
+            results = catalog.apply(index, entry.getTerm(), decoded);
         } catch (RuntimeException e) {
             // An entry this build cannot read must not leave the node half-applied: stop it loudly.
             LOG.error("Cannot apply log entry {}; stopping this node's state machine", index, e);
@@ -230,8 +234,12 @@ final class CatalogStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderReady() {
+        long term = leaderTerm.getAsLong();
+        if (term <= 0) {
+            return; // no longer leader by the time Ratis told us: nothing to act on
+        }
         for (LeadershipListener l : leadershipListeners) {
-            l.becameReadyLeader();
+            l.becameReadyLeader(term);
         }
     }
 }
