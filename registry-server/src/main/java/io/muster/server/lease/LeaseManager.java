@@ -5,6 +5,7 @@ import io.muster.server.time.Ticker;
 import io.muster.store.catalog.Catalog;
 import io.muster.store.catalog.CatalogChange;
 import io.muster.store.command.Command;
+import io.muster.store.command.Result;
 import io.muster.store.model.Check;
 import io.muster.store.model.GoDuration;
 import io.muster.store.model.Instance;
@@ -117,7 +118,7 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        LeaseManager m = new LeaseManager(node.catalog(), node::submit, settings, ticker, wall::millis, meters, node.id(),
+        LeaseManager m = new LeaseManager(node.catalog(), commands -> node.submit(commands).thenApply(c -> c.codes()), settings, ticker, wall::millis, meters, node.id(),
                 r -> runOn(thread, r), thread);
         RaftLeadership.subscribe(node, m);
         return m;
@@ -213,7 +214,9 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
                 return;
             }
             takeoverProposing = false;
-            if (error != null) {
+            if (error == null && refused(c)) {
+                deposed(t);
+            } else if (error != null) {
                 LOG.warn("Recording the takeover of term {} failed; retrying on the next scan: {}", t, error.toString());
             } else {
                 takeoverApplied = true;
@@ -379,8 +382,11 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
 
     private void submitCheckpoint(Map<String, Long> ages) {
         metrics.checkpoints.increment();
-        submit(List.of(Command.Checkpoint.ages(ages, term))).whenComplete((c, t) -> {
-            if (t != null) {
+        long decidedIn = term;
+        submit(List.of(Command.Checkpoint.ages(ages, decidedIn))).whenComplete((c, t) -> {
+            if (t == null && refused(c)) {
+                owner.execute(() -> deposed(decidedIn));
+            } else if (t != null) {
                 LOG.debug("Checkpoint of {} renewals failed: {}", ages.size(), t.toString());
             }
         });
@@ -398,14 +404,31 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
             List<String> mine = List.copyOf(chunkKeys);
             submit(List.copyOf(chunk)).whenComplete((c, t) -> {
                 mine.forEach(inFlight::remove);
-                if (t != null) {
+                if (t == null && refused(c)) {
+                    owner.execute(() -> deposed(decidedIn));
+                } else if (t != null) {
                     LOG.warn("Proposing {} lease transition(s) failed; retrying on the next scan: {}", mine.size(), t.toString());
                 }
             });
         }
     }
 
-    private java.util.concurrent.CompletableFuture<?> submit(List<Command> commands) {
+    private static boolean refused(List<Result.Code> codes) {
+        return codes != null && codes.contains(Result.Code.INVALID);
+    }
+
+    /**
+     * The log refused what this member decided in {@code t}: another member leads a later term. Drop the table now
+     * rather than propose the same refused transitions on every scan until the demotion arrives.
+     */
+    private void deposed(long t) {
+        if (term == t) {
+            LOG.warn("Lease transitions decided in term {} were refused at apply: another member leads now", t);
+            stepDown();
+        }
+    }
+
+    private java.util.concurrent.CompletableFuture<List<Result.Code>> submit(List<Command> commands) {
         try {
             return proposer.propose(commands);
         } catch (RuntimeException e) {

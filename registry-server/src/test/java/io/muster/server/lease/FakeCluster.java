@@ -54,11 +54,11 @@ final class FakeCluster {
             return EPOCH + now + wallSkew;
         }
 
-        CompletableFuture<?> propose(List<Command> commands) {
+        CompletableFuture<List<Result.Code>> propose(List<Command> commands) {
             if (leader == null) {
                 return CompletableFuture.failedFuture(new IllegalStateException("no leader"));
             }
-            return CompletableFuture.completedFuture(append(commands));
+            return CompletableFuture.completedFuture(append(commands).stream().map(Result::code).toList());
         }
     }
 

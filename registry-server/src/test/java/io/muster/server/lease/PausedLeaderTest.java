@@ -2,10 +2,12 @@ package io.muster.server.lease;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.muster.store.command.Command;
 import io.muster.store.model.Status;
+import io.muster.store.raft.NoLeaderException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +84,10 @@ class PausedLeaderTest {
         assertTrue(cluster.logged(Command.SetStatus.class).stream().anyMatch(s -> s.term() == 1 && s.status() == Status.CRITICAL),
                 "the deposed leader did propose its expiries (through the path that forwards to the new leader)");
         assertAllPassing();
+        assertEquals(1, cluster.log.stream()
+                        .filter(e -> e.commands().stream().anyMatch(c -> c instanceof Command.SetStatus s && s.term() == 1)).count(),
+                "told of the refusal, it dropped its table instead of proposing again on every scan");
+        assertThrows(NoLeaderException.class, () -> n1.leases.renew("pay", "p0", Status.PASSING, ""));
     }
 
     @Test
@@ -98,7 +104,7 @@ class PausedLeaderTest {
         assertEquals(Status.PASSING, cluster.status("pay", "dead"), "re-granted on waking");
         cluster.advance(2_600);
         assertEquals(Status.PASSING, cluster.status("pay", "dead"), "for one grace");
-        cluster.advance(400);
+        cluster.advance(600);
         assertEquals(Status.CRITICAL, cluster.status("pay", "dead"));
         assertFalse(n1.leases.selfPreservationActive());
     }
