@@ -91,7 +91,7 @@ public final class MusterServer implements AutoCloseable {
             await(dns.start(config.dns().host(), config.dns().port()));
         }
         leases.start();
-        checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), io.muster.server.time.Ticker.system()::millis, meters);
+        checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), io.muster.server.time.Ticker.system(), meters);
         checks.start();
         publisher = new Thread(this::publishSelf, "muster-publish-" + config.id());
         publisher.setDaemon(true);
