@@ -280,11 +280,20 @@ public final class Catalog {
     }
 
     private Result.Code checkpoint(Command.Checkpoint c, long time, Working touched) {
+        // A null time or age (JSON null in the map) is skipped on every member alike rather than thrown on all of them.
         if (c.renewals() != null) {
-            c.renewals().forEach((k, t) -> renewed(k, t, touched));
+            c.renewals().forEach((k, t) -> {
+                if (t != null) {
+                    renewed(k, t, touched);
+                }
+            });
         }
         if (c.ages() != null) {
-            c.ages().forEach((k, age) -> renewed(k, time - Math.max(0, age), touched));
+            c.ages().forEach((k, age) -> {
+                if (age != null) {
+                    renewed(k, time - Math.max(0, age), touched);
+                }
+            });
         }
         return Result.Code.OK;
     }

@@ -73,4 +73,20 @@ class CatalogLeaseTermTest {
         assertEquals(catalog.graceFrom(), restarted.graceFrom());
         assertTrue(restarted.renewals().containsKey("web/c"));
     }
+
+    @Test
+    void aCheckpointWithANullAgeSkipsItInsteadOfFailingApply() throws Exception {
+        apply(1, T0, new Command.Register("web", "w", ttlSpec("10.0.0.1", 80)));
+        byte[] json = "[{\"op\":\"checkpoint\",\"ages\":{\"web/w\":null,\"web/x\":5},\"term\":3}]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = new byte[9 + json.length];
+        bytes[0] = 1;
+        java.nio.ByteBuffer.wrap(bytes, 1, 8).putLong(T0 + 1_000);
+        System.arraycopy(json, 0, bytes, 9, json.length);
+
+        List<Result> r = catalog.apply(++index, 3, io.muster.store.command.EntryCodec.decode(bytes));
+
+        assertEquals(Result.Code.OK, r.get(0).code());
+        assertEquals(T0, catalog.renewals().get("web/w"));
+        assertFalse(catalog.renewals().containsKey("web/x"), "no key for an instance that is not registered");
+    }
 }

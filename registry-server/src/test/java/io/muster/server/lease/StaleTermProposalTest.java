@@ -35,13 +35,18 @@ class StaleTermProposalTest {
         cluster = new TestCluster(3).start();
         assertEquals(200, cluster.put(0, "/v1/services/pay/instances/p1",
                 "{\"address\":\"10.0.0.1\",\"port\":80,\"check\":{\"ttl\":\"1h\"}}").statusCode());
+        // A leader of some term decides; then leadership moves on, so that term is over for good.
+        int first = cluster.awaitLeader(Duration.ofSeconds(30));
+        long staleTerm = cluster.server(first).node().leaderTerm();
+        assertTrue(staleTerm > 0, "the leader knows its term");
+        cluster.server(first).node().transferLeadership(cluster.id((first + 1) % 3), Duration.ofSeconds(20));
+        TestCluster.await("a leader in a later term", Duration.ofSeconds(30), () -> cluster.leader()
+                .map(l -> cluster.server(l).node().leaderTerm() > staleTerm).orElse(false));
         int leader = cluster.awaitLeader(Duration.ofSeconds(30));
-        long term = cluster.server(leader).node().leaderTerm();
-        assertTrue(term > 0, "the leader knows its term");
         Instance before = cluster.server(leader).node().catalog().instance("pay", "p1").orElseThrow();
         int follower = (leader + 1) % 3;
 
-        Command stale = new Command.SetStatus("pay", "p1", before.registeredAt(), Status.CRITICAL, "TTL expired (stale)", term - 1);
+        Command stale = new Command.SetStatus("pay", "p1", before.registeredAt(), Status.CRITICAL, "TTL expired (stale)", staleTerm);
         Committed refused = cluster.server(follower).node().submit(List.of(stale)).get(30, TimeUnit.SECONDS);
 
         assertEquals(List.of(Result.Code.INVALID), refused.codes());
