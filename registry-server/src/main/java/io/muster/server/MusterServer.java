@@ -70,7 +70,7 @@ public final class MusterServer implements AutoCloseable {
         catalog.addListener(watches);
         node.start();
         new RaftMetrics(node, meters);
-        leases = new LeaseManager(node, config.leases(), clock::millis, meters);
+        leases = LeaseManager.onRaft(node, config.leases(), io.muster.server.time.Ticker.system(), clock, meters);
         HeartbeatRouter heartbeats = new HeartbeatRouter(node, leases);
         WriteRouter writes = new WriteRouter(node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters), clock, meters);
         node.handle(io.muster.store.message.MessageKind.FORWARDED_WRITES, writes::serveForwarded);
@@ -93,7 +93,7 @@ public final class MusterServer implements AutoCloseable {
             await(dns.start(config.dns().host(), config.dns().port()));
         }
         leases.start();
-        checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), clock::millis, meters);
+        checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), io.muster.server.time.Ticker.system(), meters);
         checks.start();
         publisher = new Thread(this::publishSelf, "muster-publish-" + config.id());
         publisher.setDaemon(true);

@@ -30,8 +30,14 @@ import org.pcollections.TreePMap;
  * keeps move only when a read's answer would change (rule 3): a checkpoint of renewals moves none.
  */
 public final class Catalog {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Catalog.class);
     private final ConcurrentHashMap<String, ServiceEntry> services = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> renewals = new ConcurrentHashMap<>();
+    /**
+     * For TTL instances not renewed since a takeover: the time of the first takeover since their last known renewal,
+     * when their one takeover grace began (design rule 6a). Keyed and timed like {@link #renewals}.
+     */
+    private final ConcurrentHashMap<String, Long> graceFrom = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> options = new ConcurrentHashMap<>();
     private final List<CatalogListener> listeners = new CopyOnWriteArrayList<>();
@@ -73,9 +79,17 @@ public final class Catalog {
         return services.values();
     }
 
-    /** Last checkpointed renewal of each TTL instance, keyed {@code service/id}, epoch ms. */
+    /**
+     * Last known renewal of each TTL instance, keyed {@code service/id}: its registration or last checkpoint, as a
+     * time on the scale of entry times (the stamping leaders' wall clocks, epoch ms).
+     */
     public Map<String, Long> renewals() {
         return Map.copyOf(renewals);
+    }
+
+    /** When the one takeover grace of each TTL instance not renewed since a takeover began, as {@link #renewals}. */
+    public Map<String, Long> graceFrom() {
+        return Map.copyOf(graceFrom);
     }
 
     /** Operator settings replicated with the catalog; absent means the server's configured default. */
@@ -109,30 +123,49 @@ public final class Catalog {
         return f;
     }
 
-    /** Applies one log entry at {@code index}; returns one result per command, in order. */
+    /** Applies one log entry at {@code index} whose term is unknown (0): term-bound commands are refused. */
     public List<Result> apply(long index, Entry entry) {
+        return apply(index, 0, entry);
+    }
+
+    /**
+     * Applies one log entry at {@code index}, appended to the log in {@code term}; returns one result per command, in
+     * order. A command bound to another term is refused ({@link Result.Code#INVALID}) and changes nothing: only the
+     * leader that decided it may commit it (design rule 6a). The term is the entry's own, so every member decides
+     * alike.
+     */
+    public List<Result> apply(long index, long term, Entry entry) {
         exportLock.writeLock().lock();
         try {
-            return applyLocked(index, entry);
+            return applyLocked(index, term, entry);
         } finally {
             exportLock.writeLock().unlock();
         }
     }
 
-    private List<Result> applyLocked(long index, Entry entry) {
+    private List<Result> applyLocked(long index, long term, Entry entry) {
         Working touched = new Working();
         List<Result> results = new ArrayList<>(entry.commands().size());
         boolean restored = false;
+        int refused = 0;
+        long refusedTerm = 0;
         for (Command command : entry.commands()) {
             Result.Code code;
-            if (command instanceof Command.Register r) {
+            long decided = Command.decidedIn(command);
+            if (decided != 0 && decided != term) {
+                refused++;
+                refusedTerm = decided;
+                code = Result.Code.INVALID;
+            } else if (command instanceof Command.Register r) {
                 code = register(r, entry.time(), touched);
             } else if (command instanceof Command.Deregister d) {
                 code = deregister(d, touched);
             } else if (command instanceof Command.SetStatus st) {
                 code = setStatus(st, entry.time(), touched);
             } else if (command instanceof Command.Checkpoint c) {
-                code = checkpoint(c, touched);
+                code = checkpoint(c, entry.time(), touched);
+            } else if (command instanceof Command.Takeover t) {
+                code = takeover(entry.time());
             } else if (command instanceof Command.PublishMember m) {
                 code = publishMember(m);
             } else if (command instanceof Command.SetOption o) {
@@ -145,6 +178,10 @@ public final class Catalog {
                 throw new IllegalStateException("unknown command " + command.getClass());
             }
             results.add(new Result(code, index));
+        }
+        if (refused > 0) {
+            LOG.info("Refused {} command(s) at index {} decided in term {} but appended in term {}: a deposed leader's",
+                    refused, index, refusedTerm, term);
         }
         Map<String, Set<String>> changed = publish(index, touched);
         if (restored) {
@@ -197,6 +234,7 @@ public final class Catalog {
         touched.ids(r.service()).add(r.id());
         if (r.spec().check() instanceof io.muster.store.model.Check.Ttl) {
             renewals.put(key(r.service(), r.id()), time);
+            graceFrom.remove(key(r.service(), r.id()));
         }
         return Result.Code.OK;
     }
@@ -219,6 +257,7 @@ public final class Catalog {
         touched.instances.put(d.service(), instances.minus(d.id()));
         touched.ids(d.service()).add(d.id());
         renewals.remove(key(d.service(), d.id()));
+        graceFrom.remove(key(d.service(), d.id()));
         return Result.Code.OK;
     }
 
@@ -240,14 +279,40 @@ public final class Catalog {
         return Result.Code.OK;
     }
 
-    private Result.Code checkpoint(Command.Checkpoint c, Working touched) {
-        c.renewals().forEach((k, t) -> {
-            // A renewal batched before its instance left must not leave a key that nothing would ever remove.
-            int slash = k.indexOf('/');
-            if (slash > 0 && exists(k.substring(0, slash), k.substring(slash + 1), touched)) {
-                renewals.merge(k, t, Math::max);
-            }
-        });
+    private Result.Code checkpoint(Command.Checkpoint c, long time, Working touched) {
+        // A null time or age (JSON null in the map) is skipped on every member alike rather than thrown on all of them.
+        if (c.renewals() != null) {
+            c.renewals().forEach((k, t) -> {
+                if (t != null) {
+                    renewed(k, t, touched);
+                }
+            });
+        }
+        if (c.ages() != null) {
+            c.ages().forEach((k, age) -> {
+                if (age != null) {
+                    renewed(k, time - Math.max(0, age), touched);
+                }
+            });
+        }
+        return Result.Code.OK;
+    }
+
+    /** A renewal the leader saw in its term: later than any takeover before it, so its grace is spent. */
+    private void renewed(String k, long at, Working touched) {
+        // A renewal batched before its instance left must not leave a key that nothing would ever remove.
+        int slash = k.indexOf('/');
+        if (slash > 0 && exists(k.substring(0, slash), k.substring(slash + 1), touched)) {
+            renewals.merge(k, at, Math::max);
+            graceFrom.remove(k);
+        }
+    }
+
+    /** The first takeover since an instance's last known renewal starts its grace; later ones do not move it. */
+    private Result.Code takeover(long time) {
+        for (String k : renewals.keySet()) {
+            graceFrom.putIfAbsent(k, time);
+        }
         return Result.Code.OK;
     }
 
@@ -269,11 +334,13 @@ public final class Catalog {
         Set<String> before = new LinkedHashSet<>(services.keySet());
         services.clear();
         renewals.clear();
+        graceFrom.clear();
         data.services().forEach(s -> services.put(s.name(), new ServiceEntry(s.name(), index, s.instances())));
         // A service the backup lacks stays, empty, at this index: its index must not fall back to 0 (rule 3)
         // and its blocking readers must be told it changed.
         before.forEach(name -> services.putIfAbsent(name, new ServiceEntry(name, index, TreePMap.empty())));
         renewals.putAll(data.renewals());
+        graceFrom.putAll(data.graceFromOrEmpty());
         // Members describe the running cluster, not the backup's: keep ours.
         return Result.Code.OK;
     }
@@ -364,8 +431,10 @@ public final class Catalog {
         });
         services.keySet().retainAll(incoming);
         renewals.clear();
+        graceFrom.clear();
         members.clear();
         renewals.putAll(data.renewals());
+        graceFrom.putAll(data.graceFromOrEmpty());
         data.members().forEach(m -> members.put(m.id(), m));
         options.clear();
         if (data.options() != null) {
@@ -396,7 +465,7 @@ public final class Catalog {
                 .forEach(e -> list.add(new SnapshotData.ServiceData(e.name(), e.index(), e.instances())));
         return new SnapshotData(SnapshotFormat.FORMAT, SnapshotFormat.VERSION, appliedIndex, changeIndex, list,
                 new TreeMap<>(renewals), members.values().stream().sorted(java.util.Comparator.comparing(Member::id)).toList(),
-                new TreeMap<>(options));
+                new TreeMap<>(options), graceFrom.isEmpty() ? null : new TreeMap<>(graceFrom));
     }
 
     public static String key(String service, String id) {

@@ -63,7 +63,8 @@ public final class SnapshotFormat {
         }
         return data.renewals().containsValue(null)
                 || data.members().stream().anyMatch(m -> m == null || m.id() == null)
-                || (data.options() != null && data.options().containsValue(null));
+                || (data.options() != null && data.options().containsValue(null))
+                || (data.graceFrom() != null && data.graceFrom().containsValue(null));
     }
 
     /** Reads a snapshot held in memory; failures are {@link IllegalArgumentException}s. */

@@ -64,12 +64,17 @@ final class CatalogStateMachine extends BaseStateMachine {
     private final Consumer<ApplyFailure> onApplyFailure;
     private volatile ApplyFailure applyFailure;
 
+    /** The term this member leads in, or 0: passed to leadership listeners so they can bind proposals to it. */
+    private final java.util.function.LongSupplier leaderTerm;
+
     /**
      * @param onApplyFailure told once, on the apply thread, when an entry cannot be applied (hand work off)
      */
-    CatalogStateMachine(Catalog catalog, Clock clock, SnapshotFiles.Sync sync, Consumer<ApplyFailure> onApplyFailure) {
+    CatalogStateMachine(Catalog catalog, Clock clock, java.util.function.LongSupplier leaderTerm, SnapshotFiles.Sync sync,
+                        Consumer<ApplyFailure> onApplyFailure) {
         this.catalog = catalog;
         this.clock = clock;
+        this.leaderTerm = leaderTerm;
         this.sync = sync;
         this.onApplyFailure = onApplyFailure;
     }
@@ -191,7 +196,7 @@ final class CatalogStateMachine extends BaseStateMachine {
         List<Result> results;
         try {
             Entry decoded = EntryCodec.decode(bytes);
-            results = catalog.apply(index, decoded);
+            results = catalog.apply(index, entry.getTerm(), decoded);
         } catch (RuntimeException e) {
             ApplyFailure failure = new ApplyFailure(index, entry.getTerm(), String.valueOf(e.getMessage()));
             applyFailure = failure;
@@ -288,8 +293,12 @@ final class CatalogStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderReady() {
+        long term = leaderTerm.getAsLong();
+        if (term <= 0) {
+            return; // no longer leader by the time Ratis told us: nothing to act on
+        }
         for (LeadershipListener l : leadershipListeners) {
-            l.becameReadyLeader();
+            l.becameReadyLeader(term);
         }
     }
 }

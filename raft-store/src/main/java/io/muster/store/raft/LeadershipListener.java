@@ -10,4 +10,12 @@ public interface LeadershipListener {
     /** This node is leader and has applied everything committed before its term: safe to act as leader. */
     default void becameReadyLeader() {
     }
+
+    /**
+     * As {@link #becameReadyLeader()}, with the term this node leads in: proposals bound to it commit only while
+     * this leadership lasts (design rule 6a).
+     */
+    default void becameReadyLeader(long term) {
+        becameReadyLeader();
+    }
 }

@@ -120,7 +120,7 @@ public final class RaftNode implements Closeable {
     public RaftNode(RaftSettings settings, Catalog catalog) {
         this.settings = settings;
         this.catalog = catalog;
-        this.stateMachine = new CatalogStateMachine(catalog, settings.clock(), SnapshotFiles.FSYNC, failure -> { });
+        this.stateMachine = new CatalogStateMachine(catalog, settings.clock(), this::leaderTerm, SnapshotFiles.FSYNC, failure -> { });
         this.stateMachine.addLeadershipListener(new LeadershipListener() {
             @Override
             public void leaderChanged(String leaderId) {
@@ -588,6 +588,19 @@ public final class RaftNode implements Closeable {
     /** Leader and has applied all earlier terms' entries: may act for the cluster (expire leases, etc.). */
     public boolean isReadyLeader() {
         return division().map(d -> d.getInfo().isLeader() && d.getInfo().isLeaderReady()).orElse(false);
+    }
+
+    /**
+     * The term this member leads in, or 0 if it does not lead. The term is read on both sides of the leader check:
+     * equal readings mean this member led in that very term, not merely that it leads now in some later one.
+     */
+    public long leaderTerm() {
+        return division().map(d -> {
+            long before = d.getInfo().getCurrentTerm();
+            boolean leader = d.getInfo().isLeader();
+            long after = d.getInfo().getCurrentTerm();
+            return leader && before == after ? after : 0L;
+        }).orElse(0L);
     }
 
     private Optional<RaftPeerId> knownLeader() {

@@ -37,6 +37,9 @@ public final class CompatFixtures {
     public static final String SNAPSHOT = "/compat/snapshot-v1.gz";
     public static final String SNAPSHOT_READABLE = "/compat/snapshot-v1.json";
     public static final String LOG_READABLE = "/compat/log-v1/entries.json";
+    /** Version 1 entries holding the term-bound commands added for design rule 6a (issue 15). */
+    public static final String TERMS_DIR = "/compat/log-v1-terms/";
+    public static final String TERMS_READABLE = "/compat/log-v1-terms/entries.json";
 
     private CompatFixtures() {
     }
@@ -75,6 +78,24 @@ public final class CompatFixtures {
                         new Command.Restore("not a snapshot".getBytes(StandardCharsets.US_ASCII)))));
     }
 
+    /**
+     * Entries a leader writes since term-bound lease commands (issue 15), meant to follow {@link #log()} at indexes 7
+     * on, all appended in term 3: a takeover, a checkpoint of renewal ages, an expiry and a removal decided in term 3,
+     * and an expiry decided in term 2 that apply must refuse.
+     */
+    public static List<Entry> termsLog() {
+        return List.of(
+                new Entry(T0 + 6_000, List.of(new Command.Takeover("n2", 3))),
+                new Entry(T0 + 7_000, List.of(Command.Checkpoint.ages(Map.of("web/web-1", 250L), 3))),
+                new Entry(T0 + 8_000, List.of(
+                        new Command.SetStatus("web", "web-1", T0, Status.CRITICAL, "TTL expired: no heartbeat for 10.75s", 3L),
+                        new Command.SetStatus("db", "db-1", T0, Status.CRITICAL, "decided by a deposed leader", 2L))),
+                new Entry(T0 + 9_000, List.of(new Command.Deregister("web", "web-1", T0, 3L))));
+    }
+
+    /** The term every entry of {@link #termsLog()} was appended in. */
+    public static final long TERMS_LOG_TERM = 3;
+
     /** The catalog the fixture log produces. */
     public static Catalog replay() {
         Catalog catalog = new Catalog();
@@ -107,6 +128,10 @@ public final class CompatFixtures {
     /** Writes the fixtures into {@code args[0]} (the compat resource directory). Run once per format version. */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
+        if (args.length > 1 && args[1].equals("terms")) {
+            writeLog(dir.resolve("log-v1-terms"), termsLog());
+            return;
+        }
         Path logDir = dir.resolve("log-v1");
         Files.createDirectories(logDir);
         ArrayNode readable = Json.mapper().createArrayNode();
@@ -122,6 +147,26 @@ public final class CompatFixtures {
         }
         Files.writeString(logDir.resolve("entries.json"),
                 Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(readable) + "\n");
+        writeSnapshot(dir);
+    }
+
+    private static void writeLog(Path logDir, List<Entry> log) throws IOException {
+        Files.createDirectories(logDir);
+        ArrayNode readable = Json.mapper().createArrayNode();
+        for (int i = 0; i < log.size(); i++) {
+            byte[] bytes = EntryCodec.encode(log.get(i));
+            Files.write(logDir.resolve("entry-" + (i + 1) + ".bin"), bytes);
+            ObjectNode e = readable.addObject();
+            e.put("index", i + 1);
+            e.put("version", bytes[0]);
+            e.put("time", log.get(i).time());
+            e.set("commands", Json.mapper().readTree(bytes, 9, bytes.length - 9));
+        }
+        Files.writeString(logDir.resolve("entries.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(readable) + "\n");
+    }
+
+    private static void writeSnapshot(Path dir) throws IOException {
         byte[] snapshot = SnapshotFormat.toBytes(replay().export());
         Files.write(dir.resolve("snapshot-v1.gz"), snapshot);
         Files.writeString(dir.resolve("snapshot-v1.json"), Json.mapper().writerWithDefaultPrettyPrinter()

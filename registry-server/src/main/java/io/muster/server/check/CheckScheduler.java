@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
+import io.muster.server.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,16 +40,17 @@ public final class CheckScheduler implements AutoCloseable {
     static final long TICK_MS = 50;
     private static final long MEMBERSHIP_MS = 250;
 
-    private final RaftNode node;
+    private final String self;
     private final Catalog catalog;
     private final CheckSettings settings;
-    private final LongSupplier clock;
-    private final LiveMembers liveMembers;
-    private final HttpProbe http;
-    private final TcpProbe tcp;
+    private final Ticker clock;
+    private final CheckMembers liveMembers;
+    private final Probe probe;
+    private final AutoCloseable probes;
     private final CheckMetrics metrics;
     private final TransitionBatcher batcher;
     private final ScheduledExecutorService thread;
+    private final java.util.concurrent.Executor owner;
     /** Catalog changes since the last tick, queued by the apply thread. */
     private final java.util.Queue<CatalogChange> changes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Map<String, Map<String, Assignment>> byService = new HashMap<>();
@@ -64,22 +65,57 @@ public final class CheckScheduler implements AutoCloseable {
     private volatile int assignedCount;
     private volatile boolean closed;
 
-    public CheckScheduler(RaftNode node, Vertx vertx, CheckSettings settings, LongSupplier clock, MeterRegistry meters) {
-        this.node = node;
-        this.catalog = node.catalog();
+    /** The checks of a Raft member: probes on Vert.x, a thread of its own, durations on {@code ticker} (monotonic). */
+    public CheckScheduler(RaftNode node, Vertx vertx, CheckSettings settings, Ticker ticker, MeterRegistry meters) {
+        this(node.id(), node.catalog(), new LiveMembers(node, settings.memberTimeout().toMillis()), new VertxProbes(vertx, node.id(), settings),
+                node::submit, settings, ticker, meters, Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "muster-checks-" + node.id());
+                    t.setDaemon(true);
+                    return t;
+                }), null);
+    }
+
+    /**
+     * @param thread the scheduler's own thread, or null when {@code owner} runs everything and a test calls {@link #tick()}
+     * @param owner runs probe results and completions on the thread that owns the state (when {@code thread} is null)
+     */
+    CheckScheduler(String self, Catalog catalog, CheckMembers members, Probe probe,
+            java.util.function.Function<List<Command>, CompletableFuture<?>> submit, CheckSettings settings, Ticker ticker,
+            MeterRegistry meters, ScheduledExecutorService thread, java.util.concurrent.Executor owner) {
+        this.self = self;
+        this.catalog = catalog;
         this.settings = settings;
-        this.clock = clock;
-        this.liveMembers = new LiveMembers(node, settings.memberTimeout().toMillis());
-        this.http = new HttpProbe(vertx, node.id(), settings.concurrency());
-        this.tcp = new TcpProbe(vertx);
+        this.clock = ticker;
+        this.liveMembers = members;
+        this.probe = probe;
+        this.probes = probe instanceof AutoCloseable c ? c : () -> { };
         this.metrics = new CheckMetrics(meters, () -> assignedCount, inFlight::get);
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "muster-checks-" + node.id());
-            t.setDaemon(true);
-            return t;
-        });
-        this.batcher = new TransitionBatcher(node::submit, this::onThread, settings.batchInterval().toMillis());
+        this.thread = thread;
+        this.owner = thread != null ? thread : owner;
+        this.batcher = new TransitionBatcher(submit, this::onThread, settings.batchInterval().toMillis());
         catalog.addListener(changes::add);
+    }
+
+    /** HTTP and TCP probes on Vert.x. */
+    private static final class VertxProbes implements Probe, AutoCloseable {
+        private final HttpProbe http;
+        private final TcpProbe tcp;
+
+        VertxProbes(Vertx vertx, String self, CheckSettings settings) {
+            this.http = new HttpProbe(vertx, self, settings.concurrency());
+            this.tcp = new TcpProbe(vertx);
+        }
+
+        @Override
+        public CompletableFuture<ProbeResult> run(Check check) {
+            return check instanceof Check.Http h ? http.run(h) : tcp.run((Check.Tcp) check);
+        }
+
+        @Override
+        public void close() {
+            http.close();
+            tcp.close();
+        }
     }
 
     public void start() {
@@ -99,23 +135,24 @@ public final class CheckScheduler implements AutoCloseable {
         }
     }
 
-    private void tick() {
-        long now = clock.getAsLong();
+    /** One tick: on the scheduler's thread every {@value #TICK_MS} ms (tests call it on fake time). */
+    void tick() {
+        long now = clock.millis();
         if (now >= nextMembership) {
             nextMembership = now + MEMBERSHIP_MS;
             liveMembers.lead(now);
             List<String> live = liveMembers.current();
             if (!live.equals(ring.members())) {
-                LOG.info("Member {} shares checks among {}", node.id(), live);
+                LOG.info("Member {} shares checks among {}", self, live);
                 ring = Rendezvous.over(live);
                 resyncAll = true;
             }
             Optional<String> why = liveMembers.notServing(live, serving);
             if (why.isEmpty() != serving) {
                 if (why.isEmpty()) {
-                    LOG.info("Member {} starts checking", node.id());
+                    LOG.info("Member {} starts checking", self);
                 } else {
-                    LOG.info("Member {} stops checking: {}", node.id(), why.get());
+                    LOG.info("Member {} stops checking: {}", self, why.get());
                     liveMembers.stoppedServing();
                 }
                 serving = why.isEmpty();
@@ -169,7 +206,7 @@ public final class CheckScheduler implements AutoCloseable {
         Map<String, Assignment> mine = byService.get(service);
         Assignment a = mine == null ? null : mine.get(id);
         boolean probed = i != null && (i.check() instanceof Check.Http || i.check() instanceof Check.Tcp);
-        if (!probed || !ring.owns(node.id(), Catalog.key(service, id))) {
+        if (!probed || !ring.owns(self, Catalog.key(service, id))) {
             if (a != null) {
                 a.active = false;
                 mine.remove(id);
@@ -232,7 +269,7 @@ public final class CheckScheduler implements AutoCloseable {
         String kind = check instanceof Check.Http ? CheckMetrics.KIND_HTTP : CheckMetrics.KIND_TCP;
         CompletableFuture<ProbeResult> f;
         try {
-            f = check instanceof Check.Http h ? http.run(h) : tcp.run((Check.Tcp) check);
+            f = probe.run(check);
         } catch (RuntimeException e) {
             f = CompletableFuture.completedFuture(ProbeResult.critical("probe failed: " + Notes.describe(e)));
         }
@@ -284,7 +321,7 @@ public final class CheckScheduler implements AutoCloseable {
             return;
         }
         try {
-            thread.execute(r);
+            owner.execute(r);
         } catch (RejectedExecutionException e) {
             // Closing: results that arrive now have nowhere to go, and need none.
         }
@@ -300,11 +337,12 @@ public final class CheckScheduler implements AutoCloseable {
             return;
         }
         closed = true;
-        thread.shutdownNow();
+        if (thread != null) {
+            thread.shutdownNow();
+        }
         try {
-            http.close();
-            tcp.close();
-        } catch (RuntimeException e) {
+            probes.close();
+        } catch (Exception e) {
             LOG.debug("Closing probe clients: {}", e.toString());
         }
     }

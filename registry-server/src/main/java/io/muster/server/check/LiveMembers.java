@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * so by the time the leader hands its checks to others it has already stopped (no two members check one
  * instance across a partition; briefly none do).
  */
-public final class LiveMembers {
+public final class LiveMembers implements CheckMembers {
     private static final Logger LOG = LoggerFactory.getLogger(LiveMembers.class);
     /** The catalog option holding the live members, comma-separated and sorted. */
     public static final String OPTION = "live-members";
@@ -54,7 +54,8 @@ public final class LiveMembers {
     }
 
     /** The agreed live members, sorted: the replicated option within the current peers, else every peer. */
-    List<String> current() {
+    @Override
+    public List<String> current() {
         return agreed(catalog.option(OPTION), peerIds());
     }
 
@@ -64,7 +65,8 @@ public final class LiveMembers {
      * live set until it catches up, and hashing over that set would have it check instances others now check. Once
      * serving, it stops again only if it falls far behind, so ordinary apply lag under load does not flip it.
      */
-    Optional<String> notServing(List<String> live, boolean servingNow) {
+    @Override
+    public Optional<String> notServing(List<String> live, boolean servingNow) {
         if (!live.contains(node.id())) {
             return Optional.of("not among the live members " + live);
         }
@@ -102,12 +104,14 @@ public final class LiveMembers {
     }
 
     /** Forgets the last read barrier: the next start of serving needs a fresh one. */
-    void stoppedServing() {
+    @Override
+    public void stoppedServing() {
         barrierLeader = null;
     }
 
     /** Call periodically on every member; acts only on the ready leader. */
-    void lead(long now) {
+    @Override
+    public void lead(long now) {
         if (!node.isReadyLeader()) {
             leaderSince = -1;
             return;

@@ -1,25 +1,31 @@
 package io.muster.server.lease;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.muster.server.time.Ticker;
 import io.muster.store.catalog.Catalog;
 import io.muster.store.catalog.CatalogChange;
 import io.muster.store.command.Command;
+import io.muster.store.command.Result;
 import io.muster.store.model.Check;
+import io.muster.store.model.GoDuration;
 import io.muster.store.model.Instance;
 import io.muster.store.model.ServiceEntry;
 import io.muster.store.model.Status;
 import io.muster.store.raft.NoLeaderException;
 import io.muster.store.raft.RaftNode;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -29,68 +35,107 @@ import org.slf4j.LoggerFactory;
 /**
  * TTL leases, held in the leader's memory as etcd holds its leases (design rule 5). A renewal touches one map
  * entry; only transitions reach the Raft log, in batches: lapsed to critical, back to the status a heartbeat
- * reports, removal after {@code deregisterAfter}, and a rate-limited checkpoint of renewals so that a new
- * leader starts from the last checkpoint plus a short grace (rule 6), never from a fresh TTL for everyone.
+ * reports, removal after {@code deregisterAfter} ({@link CriticalRemoval}), and a rate-limited checkpoint of
+ * renewals, so that a new leader starts from the last checkpoint plus one grace per instance (rule 6).
  *
- * <p>Every member runs one; only the ready leader's acts. Its scanner runs on one thread of its own.
+ * <p>Driven by leadership events ({@link LeadershipEvents}): a promotion rebuilds the {@link LeaseTable} from the
+ * catalog and proposes a {@link Command.Takeover}; a demotion drops it. Everything it proposes carries the promoted
+ * term, so a deposed leader's decisions are refused at apply (rule 6a), and a scan that finds this process was
+ * paused re-grants its leases before it expires anything ({@link PauseDetector}). Durations run on the monotonic
+ * {@link Ticker} (rule 6b); the wall clock is read once per takeover, to place the log's entry times on it.
+ *
+ * <p>Threading: one owner thread runs events, scans and proposal completions; renewals come from any thread.
  */
-public final class LeaseManager implements AutoCloseable {
+public final class LeaseManager implements LeadershipEvents, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseManager.class);
     public static final String SELF_PRESERVATION_OPTION = "self-preservation";
     private static final int MAX_COMMANDS_PER_ENTRY = 2000;
+    private static final int MAX_RENEWALS_PER_CHECKPOINT = MAX_COMMANDS_PER_ENTRY * 5;
+    /** A gap between scans longer than this many scan intervals (and at least a second) is a pause of the process. */
+    private static final int PAUSE_SCANS = 5;
 
-    private final RaftNode node;
     private final Catalog catalog;
+    private final Proposer proposer;
     private final LeaseSettings settings;
-    private final LongSupplier clock;
-    private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+    private final Ticker ticker;
+    private final LongSupplier wall;
+    private final String self;
+    private final Executor owner;
+    private final ScheduledExecutorService thread;
+    private final LeaseTable table = new LeaseTable();
+    private final CriticalRemoval removal;
+    private final SelfPreservation selfPreservation;
+    private final PauseDetector pauses;
+    private final LeaseMetrics metrics;
     /** Keys with a transition proposed and not yet applied: not proposed again meanwhile. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Catalog changes since the last scan, queued by the apply thread while this member leads. */
-    private final java.util.Queue<CatalogChange> changes = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Instances with a check that are critical now: the only candidates for removal after deregisterAfter. */
-    private final Map<String, Ref> critical = new HashMap<>();
-    private final SelfPreservation selfPreservation;
-    private final ScheduledExecutorService scanner;
-    private final Counter expirations;
-    private final Counter transitions;
-    private final Counter deregistrations;
-    private final Counter renewals;
-    private final Counter checkpoints;
-    private volatile boolean leading;
-    private volatile long takeoverAt;
+    private final Queue<CatalogChange> changes = new ConcurrentLinkedQueue<>();
+    /** The term this member leads in, 0 when it does not; set and cleared on the owner thread. */
+    private volatile long term;
+    /** The table is built for {@link #term}: renewals may land in it. */
+    private volatile boolean ready;
+    private boolean takeoverApplied;
+    private boolean takeoverProposing;
     private long lastCheckpoint;
+    private long removalsHeldUntil;
     private boolean loggedHold;
 
-    public LeaseManager(RaftNode node, LeaseSettings settings, LongSupplier clock, MeterRegistry meters) {
-        this.node = node;
-        this.catalog = node.catalog();
+    /**
+     * @param wall the wall clock, epoch ms: read only at a takeover, to place the log's entry times on {@code ticker}
+     * @param owner runs events, scans and completions one at a time (a direct executor in tests)
+     */
+    LeaseManager(Catalog catalog, Proposer proposer, LeaseSettings settings, Ticker ticker, LongSupplier wall,
+            MeterRegistry meters, String self, Executor owner) {
+        this(catalog, proposer, settings, ticker, wall, meters, self, owner, null);
+    }
+
+    private LeaseManager(Catalog catalog, Proposer proposer, LeaseSettings settings, Ticker ticker, LongSupplier wall,
+            MeterRegistry meters, String self, Executor owner, ScheduledExecutorService thread) {
+        this.catalog = catalog;
+        this.proposer = proposer;
         this.settings = settings;
-        this.clock = clock;
+        this.ticker = ticker;
+        this.wall = wall;
+        this.self = self;
+        this.owner = owner;
+        this.thread = thread;
+        this.removal = new CriticalRemoval(settings.defaultDeregisterAfter());
         this.selfPreservation = new SelfPreservation(settings);
-        this.scanner = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "muster-leases-" + node.id());
-            t.setDaemon(true);
-            return t;
-        });
-        this.expirations = Counter.builder("muster_lease_expirations").description("TTL instances turned critical by a lapsed lease").register(meters);
-        this.transitions = Counter.builder("muster_lease_transitions").description("status transitions proposed by the lease manager").register(meters);
-        this.deregistrations = Counter.builder("muster_lease_deregistrations").description("instances removed after deregisterAfter").register(meters);
-        this.renewals = Counter.builder("muster_heartbeats").description("heartbeats renewed on this leader").register(meters);
-        this.checkpoints = Counter.builder("muster_lease_checkpoints").description("renewal checkpoint entries proposed").register(meters);
-        Gauge.builder("muster_self_preservation_active", () -> selfPreservation.active() ? 1 : 0)
-                .description("1 while expiry is held because too many leases lapsed at once").register(meters);
-        Gauge.builder("muster_leases", leases::size).description("TTL leases held by this leader").register(meters);
+        this.pauses = new PauseDetector(Math.max(1000, PAUSE_SCANS * settings.scanInterval().toMillis()));
+        this.metrics = new LeaseMetrics(meters, table::size, () -> selfPreservation.active() ? 1 : 0);
         catalog.addListener(c -> {
-            if (leading) {
+            if (term != 0) {
                 changes.add(c);
             }
         });
     }
 
+    /** The lease manager of a Raft member, on a thread of its own and driven by the member's leadership. */
+    public static LeaseManager onRaft(RaftNode node, LeaseSettings settings, Ticker ticker, Clock wall, MeterRegistry meters) {
+        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "muster-leases-" + node.id());
+            t.setDaemon(true);
+            return t;
+        });
+        LeaseManager m = new LeaseManager(node.catalog(), commands -> node.submit(commands).thenApply(c -> c.codes()), settings, ticker, wall::millis, meters, node.id(),
+                r -> runOn(thread, r), thread);
+        RaftLeadership.subscribe(node, m);
+        return m;
+    }
+
+    private static void runOn(ScheduledExecutorService thread, Runnable r) {
+        try {
+            thread.execute(r);
+        } catch (RejectedExecutionException e) {
+            // Closed: nothing left to do.
+        }
+    }
+
+    /** Starts the periodic scan (members built with {@link #onRaft}). */
     public void start() {
         long ms = settings.scanInterval().toMillis();
-        scanner.scheduleWithFixedDelay(this::scanSafely, ms, ms, TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::scanSafely, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /** Whether self-preservation is on: the operator's replicated switch, else the configured default. */
@@ -102,31 +147,96 @@ public final class LeaseManager implements AutoCloseable {
         return selfPreservation.active();
     }
 
+    @Override
+    public void promoted(long term) {
+        owner.execute(() -> takeOver(term));
+    }
+
+    @Override
+    public void demoted() {
+        owner.execute(this::stepDown);
+    }
+
     /**
-     * Renews on this node, which must be the ready leader. Returns false when the instance is unknown or has no
-     * TTL check, so the client registers again.
+     * Renews on this member, which must lead with its table built. Returns false when the instance is unknown or
+     * has no TTL check, so the client registers again.
      */
     public boolean renew(String service, String id, Status status, String note) {
-        if (!node.isReadyLeader()) {
+        long t = term;
+        if (t == 0 || !ready) {
             throw new NoLeaderException("not the leader", null);
         }
         Instance inst = catalog.instance(service, id).orElse(null);
         if (inst == null || !(inst.check() instanceof Check.Ttl ttl)) {
             return false;
         }
-        long now = clock.getAsLong();
         String key = Catalog.key(service, id);
-        Lease lease = leases.compute(key, (k, old) -> old != null && old.registeredAt == inst.registeredAt()
-                ? old : new Lease(service, id, inst.registeredAt(), ttl.ttl().toMillis(), now));
-        lease.lastRenewal = now;
-        lease.dirty = true;
-        renewals.increment();
+        table.renew(key, service, id, inst, ttl.ttl().toMillis(), ticker.millis());
+        metrics.renewals.increment();
         if (inst.status() != status && !inFlight.contains(key)) {
             // A status change is the one part of a heartbeat that goes to the log; propose it right away.
             String n = note.isEmpty() && inst.status() == Status.CRITICAL ? "heartbeat resumed" : note;
-            scanner.execute(() -> propose(List.of(new Command.SetStatus(service, id, inst.registeredAt(), status, n)), List.of(key)));
+            owner.execute(() -> propose(List.of(new Command.SetStatus(service, id, inst.registeredAt(), status, n, t)), List.of(key), t));
         }
         return true;
+    }
+
+    private void takeOver(long newTerm) {
+        if (newTerm == term) {
+            return;
+        }
+        term = newTerm;
+        ready = false;
+        inFlight.clear();
+        changes.clear();
+        selfPreservation.reset();
+        pauses.reset();
+        loggedHold = false;
+        takeoverApplied = false;
+        long now = ticker.millis();
+        long wallNow = wall.getAsLong();
+        table.takeOver(catalog, now, wallNow);
+        removal.takeOver(catalog, now, wallNow);
+        lastCheckpoint = now;
+        removalsHeldUntil = now;
+        ready = true;
+        LOG.info("Leader {} took over {} TTL leases in term {} from the last checkpoint; each gets at most one {} grace "
+                + "since its last renewal", self, table.size(), newTerm, GoDuration.format(settings.takeoverGrace()));
+        proposeTakeover();
+    }
+
+    /** Records the takeover in the log, so later leaders count each grace from the first takeover since a renewal. */
+    private void proposeTakeover() {
+        long t = term;
+        takeoverProposing = true;
+        submit(List.of(new Command.Takeover(self, t))).whenComplete((c, error) -> owner.execute(() -> {
+            if (term != t) {
+                return;
+            }
+            takeoverProposing = false;
+            if (error == null && refused(c)) {
+                deposed(t);
+            } else if (error != null) {
+                LOG.warn("Recording the takeover of term {} failed; retrying on the next scan: {}", t, error.toString());
+            } else {
+                takeoverApplied = true;
+            }
+        }));
+    }
+
+    private void stepDown() {
+        if (term == 0) {
+            return;
+        }
+        LOG.info("No longer leader (term {}): dropping {} leases", term, table.size());
+        term = 0;
+        ready = false;
+        table.clear();
+        removal.clear();
+        inFlight.clear();
+        changes.clear();
+        selfPreservation.reset();
+        pauses.reset();
     }
 
     private void scanSafely() {
@@ -137,62 +247,35 @@ public final class LeaseManager implements AutoCloseable {
         }
     }
 
-    private void scan() {
-        long now = clock.getAsLong();
-        if (!node.isReadyLeader()) {
-            if (leading) {
-                LOG.info("No longer leader: dropping {} leases", leases.size());
-                leading = false;
-                leases.clear();
-                inFlight.clear();
-                changes.clear();
-                critical.clear();
-                selfPreservation.reset();
-            }
+    /** One scan: on the owner thread, every scan interval. */
+    void scan() {
+        if (term == 0 || !ready) {
             return;
         }
-        if (!leading) {
-            takeover(now);
+        long now = ticker.millis();
+        long paused = pauses.scanned(now);
+        if (paused > 0) {
+            int n = table.regrant(now);
+            removalsHeldUntil = now + settings.takeoverGrace().toMillis();
+            metrics.pauses.increment();
+            LOG.warn("Lease scan ran {} ms after the previous one: this process was paused (GC, SIGSTOP, starved host). "
+                    + "Re-granting {} lease(s) a {} grace before expiring anything", paused, n, GoDuration.format(settings.takeoverGrace()));
         }
         syncChanged(now);
-        if (now - lastCheckpoint >= settings.checkpointInterval().toMillis()) {
-            lastCheckpoint = now;
-            checkpoint();
-        }
-        removeLongCritical(now);
-        if (now < takeoverAt + settings.takeoverGrace().toMillis()) {
+        if (!takeoverApplied) {
+            if (!takeoverProposing) {
+                proposeTakeover();
+            }
             return;
         }
-        expireLapsed(now);
-    }
-
-    /**
-     * Rebuilds leases from the catalog: each TTL instance's last checkpointed renewal, but at least the takeover
-     * time minus its TTL plus the grace, so that a lease checkpointed long ago still gets the grace and no more.
-     */
-    private void takeover(long now) {
-        leading = true;
-        takeoverAt = now;
-        lastCheckpoint = now;
-        leases.clear();
-        inFlight.clear();
-        changes.clear();
-        critical.clear();
-        selfPreservation.reset();
-        Map<String, Long> checkpointed = catalog.renewals();
-        int n = 0;
-        for (ServiceEntry e : catalog.services()) {
-            for (Instance i : e.instances().values()) {
-                if (i.check() instanceof Check.Ttl ttl) {
-                    long last = checkpointed.getOrDefault(Catalog.key(e.name(), i.id()), i.registeredAt());
-                    leases.put(Catalog.key(e.name(), i.id()), new Lease(e.name(), i.id(), i.registeredAt(), ttl.ttl().toMillis(), last));
-                    n++;
-                }
-                trackCritical(e.name(), i.id(), i);
-            }
+        if (now - lastCheckpoint >= settings.checkpointInterval().toMillis()) {
+            lastCheckpoint = now;
+            checkpoint(now);
         }
-        LOG.info("Leader {} took over {} TTL leases from the last checkpoint; expiry resumes after a {} grace",
-                node.id(), n, io.muster.store.model.GoDuration.format(settings.takeoverGrace()));
+        if (now >= removalsHeldUntil) {
+            removeLongCritical(now);
+        }
+        expireLapsed(now);
     }
 
     /** Brings leases and the critical set in line with what the catalog changed since the last scan. */
@@ -201,58 +284,33 @@ public final class LeaseManager implements AutoCloseable {
         Map<String, Set<String>> touched = change.instances();
         if (change.everything()) {
             // A restore or snapshot load may have changed anything: look at every lease and every instance.
-            leases.values().removeIf(l -> !matches(catalog.instance(l.service, l.id).orElse(null), l));
-            critical.clear();
+            table.dropStale(catalog);
+            removal.clear();
             touched = new HashMap<>();
             for (ServiceEntry e : catalog.services()) {
                 touched.put(e.name(), e.instances().keySet());
             }
         }
-        touched.forEach((service, ids) -> ids.forEach(id -> sync(service, id, now)));
-    }
-
-    private void sync(String service, String id, long now) {
-        String key = Catalog.key(service, id);
-        Instance i = catalog.instance(service, id).orElse(null);
-        inFlight.remove(key);
-        Lease l = leases.get(key);
-        if (l != null && !matches(i, l)) {
-            leases.remove(key);
-        }
-        if (i != null && i.check() instanceof Check.Ttl ttl) {
-            // An instance this leader has not tracked yet (just registered, or brought back by a restore) gets
-            // one full TTL from now.
-            leases.computeIfAbsent(key, k -> new Lease(service, id, i.registeredAt(), ttl.ttl().toMillis(), now));
-        }
-        trackCritical(service, id, i);
-    }
-
-    private void trackCritical(String service, String id, Instance i) {
-        String key = Catalog.key(service, id);
-        if (i != null && i.status() == Status.CRITICAL && i.check() != null) {
-            critical.put(key, new Ref(service, id));
-        } else {
-            critical.remove(key);
-        }
-    }
-
-    private record Ref(String service, String id) {
-    }
-
-    private static boolean matches(Instance i, Lease l) {
-        return i != null && i.registeredAt() == l.registeredAt && i.check() instanceof Check.Ttl ttl && ttl.ttl().toMillis() == l.ttlMs;
+        touched.forEach((service, ids) -> ids.forEach(id -> {
+            String key = Catalog.key(service, id);
+            Instance i = catalog.instance(service, id).orElse(null);
+            inFlight.remove(key);
+            table.sync(key, service, id, i, now);
+            removal.sync(key, service, id, i, now);
+        }));
     }
 
     private void expireLapsed(long now) {
+        long graceMs = settings.takeoverGrace().toMillis();
         List<Command> commands = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         int overdue = 0;
-        for (Map.Entry<String, Lease> en : leases.entrySet()) {
+        for (Map.Entry<String, Lease> en : table.entries()) {
             Lease l = en.getValue();
-            if (now - l.lastRenewal > l.ttlMs / 2) {
+            if (now - l.renewedAt > l.ttlMs / 2) {
                 overdue++;
             }
-            if (l.deadline() >= now || inFlight.contains(en.getKey())) {
+            if (l.deadline(graceMs) >= now || inFlight.contains(en.getKey())) {
                 continue;
             }
             Instance i = catalog.instance(l.service, l.id).orElse(null);
@@ -260,15 +318,15 @@ public final class LeaseManager implements AutoCloseable {
                 continue;
             }
             commands.add(new Command.SetStatus(l.service, l.id, l.registeredAt, Status.CRITICAL,
-                    "TTL expired: no heartbeat for " + io.muster.store.model.GoDuration.format(Duration.ofMillis(now - l.lastRenewal))));
+                    "TTL expired: no heartbeat for " + GoDuration.format(Duration.ofMillis(now - l.renewedAt)), term));
             keys.add(en.getKey());
         }
-        if (selfPreservation.hold(now, commands.size(), overdue, leases.size(), selfPreservationEnabled())) {
+        if (selfPreservation.hold(now, commands.size(), overdue, table.size(), selfPreservationEnabled())) {
             if (!loggedHold) {
                 LOG.warn("Self-preservation ON: {} of {} TTL instances lapsed at once (limit {}% within {}); holding them as they are "
                         + "until heartbeats return or an operator switches self-preservation off",
-                        commands.size(), leases.size(), Math.round(settings.selfPreservationShare() * 100),
-                        io.muster.store.model.GoDuration.format(settings.selfPreservationWindow()));
+                        commands.size(), table.size(), Math.round(settings.selfPreservationShare() * 100),
+                        GoDuration.format(settings.selfPreservationWindow()));
                 loggedHold = true;
             }
             return;
@@ -279,9 +337,10 @@ public final class LeaseManager implements AutoCloseable {
             LOG.warn("Self-preservation OFF: expiry resumes; {} lease(s) still lapsed get one TTL from now", commands.size());
             loggedHold = false;
             for (String key : keys) {
-                Lease l = leases.get(key);
+                Lease l = table.get(key);
                 if (l != null) {
-                    l.lastRenewal = Math.max(l.lastRenewal, now);
+                    l.renewedAt = Math.max(l.renewedAt, now);
+                    l.graceFrom = Lease.NO_GRACE;
                 }
             }
             return;
@@ -290,46 +349,30 @@ public final class LeaseManager implements AutoCloseable {
             return;
         }
         selfPreservation.expired(now, commands.size());
-        expirations.increment(commands.size());
-        LOG.info("Expiring {} TTL instance(s): {}", commands.size(), keys.size() <= 5 ? keys : keys.subList(0, 5) + " ...");
-        propose(commands, keys);
+        metrics.expirations.increment(commands.size());
+        LOG.info("Expiring {} TTL instance(s) in term {}: {}", commands.size(), term, keys.size() <= 5 ? keys : keys.subList(0, 5) + " ...");
+        propose(commands, keys, term);
     }
 
-    /** Removes instances critical for longer than their deregisterAfter (any kind of check). */
     private void removeLongCritical(long now) {
-        List<Command> commands = new ArrayList<>();
         List<String> keys = new ArrayList<>();
-        for (Map.Entry<String, Ref> en : critical.entrySet()) {
-            Ref ref = en.getValue();
-            Instance i = catalog.instance(ref.service(), ref.id()).orElse(null);
-            if (i == null || i.status() != Status.CRITICAL || i.check() == null) {
-                continue;
-            }
-            Duration after = i.check().deregisterAfter() != null ? i.check().deregisterAfter() : settings.defaultDeregisterAfter();
-            if (i.statusSince() + after.toMillis() <= now && !inFlight.contains(en.getKey())) {
-                commands.add(new Command.Deregister(ref.service(), ref.id(), i.registeredAt()));
-                keys.add(en.getKey());
-            }
-        }
+        List<Command> commands = removal.due(catalog, now, term, inFlight, keys);
         if (!commands.isEmpty()) {
-            deregistrations.increment(commands.size());
+            metrics.deregistrations.increment(commands.size());
             LOG.info("Removing {} instance(s) critical for longer than deregisterAfter: {}", commands.size(),
                     keys.size() <= 5 ? keys : keys.subList(0, 5) + " ...");
-            propose(commands, keys);
+            propose(commands, keys, term);
         }
     }
 
-    private void checkpoint() {
+    private void checkpoint(long now) {
+        Map<String, Long> ages = table.takeAges(now);
         Map<String, Long> batch = new HashMap<>();
-        for (Map.Entry<String, Lease> en : leases.entrySet()) {
-            Lease l = en.getValue();
-            if (l.dirty) {
-                l.dirty = false;
-                batch.put(en.getKey(), l.lastRenewal);
-                if (batch.size() >= MAX_COMMANDS_PER_ENTRY * 5) {
-                    submitCheckpoint(batch);
-                    batch = new HashMap<>();
-                }
+        for (Map.Entry<String, Long> en : ages.entrySet()) {
+            batch.put(en.getKey(), en.getValue());
+            if (batch.size() >= MAX_RENEWALS_PER_CHECKPOINT) {
+                submitCheckpoint(batch);
+                batch = new HashMap<>();
             }
         }
         if (!batch.isEmpty()) {
@@ -337,33 +380,66 @@ public final class LeaseManager implements AutoCloseable {
         }
     }
 
-    private void submitCheckpoint(Map<String, Long> batch) {
-        checkpoints.increment();
-        node.submit(List.of(new Command.Checkpoint(batch))).whenComplete((c, t) -> {
-            if (t != null) {
-                LOG.debug("Checkpoint of {} renewals failed: {}", batch.size(), t.toString());
+    private void submitCheckpoint(Map<String, Long> ages) {
+        metrics.checkpoints.increment();
+        long decidedIn = term;
+        submit(List.of(Command.Checkpoint.ages(ages, decidedIn))).whenComplete((c, t) -> {
+            if (t == null && refused(c)) {
+                owner.execute(() -> deposed(decidedIn));
+            } else if (t != null) {
+                LOG.debug("Checkpoint of {} renewals failed: {}", ages.size(), t.toString());
             }
         });
     }
 
-    private void propose(List<Command> commands, List<String> keys) {
+    private void propose(List<Command> commands, List<String> keys, long decidedIn) {
+        if (decidedIn != term) {
+            return; // decided under a leadership that has ended: its successor decides afresh
+        }
         for (int from = 0; from < commands.size(); from += MAX_COMMANDS_PER_ENTRY) {
             List<Command> chunk = commands.subList(from, Math.min(commands.size(), from + MAX_COMMANDS_PER_ENTRY));
             List<String> chunkKeys = keys.subList(from, Math.min(keys.size(), from + MAX_COMMANDS_PER_ENTRY));
             inFlight.addAll(chunkKeys);
-            transitions.increment(chunk.size());
+            metrics.transitions.increment(chunk.size());
             List<String> mine = List.copyOf(chunkKeys);
-            node.submit(List.copyOf(chunk)).whenComplete((c, t) -> {
+            submit(List.copyOf(chunk)).whenComplete((c, t) -> {
                 mine.forEach(inFlight::remove);
-                if (t != null) {
+                if (t == null && refused(c)) {
+                    owner.execute(() -> deposed(decidedIn));
+                } else if (t != null) {
                     LOG.warn("Proposing {} lease transition(s) failed; retrying on the next scan: {}", mine.size(), t.toString());
                 }
             });
         }
     }
 
+    private static boolean refused(List<Result.Code> codes) {
+        return codes != null && codes.contains(Result.Code.INVALID);
+    }
+
+    /**
+     * The log refused what this member decided in {@code t}: another member leads a later term. Drop the table now
+     * rather than propose the same refused transitions on every scan until the demotion arrives.
+     */
+    private void deposed(long t) {
+        if (term == t) {
+            LOG.warn("Lease transitions decided in term {} were refused at apply: another member leads now", t);
+            stepDown();
+        }
+    }
+
+    private java.util.concurrent.CompletableFuture<List<Result.Code>> submit(List<Command> commands) {
+        try {
+            return proposer.propose(commands);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
     @Override
     public void close() {
-        scanner.shutdownNow();
+        if (thread != null) {
+            thread.shutdownNow();
+        }
     }
 }

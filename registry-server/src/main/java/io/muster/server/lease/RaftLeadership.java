@@ -1,0 +1,36 @@
+package io.muster.server.lease;
+
+import io.muster.store.raft.LeadershipListener;
+import io.muster.store.raft.RaftNode;
+
+/** Turns the Raft member's leadership notifications into {@link LeadershipEvents}. */
+final class RaftLeadership implements LeadershipListener {
+    private final String self;
+    private final LeadershipEvents events;
+
+    private RaftLeadership(String self, LeadershipEvents events) {
+        this.self = self;
+        this.events = events;
+    }
+
+    static void subscribe(RaftNode node, LeadershipEvents events) {
+        node.addLeadershipListener(new RaftLeadership(node.id(), events));
+        long term = node.leaderTerm();
+        if (term > 0 && node.isReadyLeader()) {
+            // Already leading when the lease manager started (a single-member cluster elects itself at once).
+            events.promoted(term);
+        }
+    }
+
+    @Override
+    public void leaderChanged(String leaderId) {
+        if (!self.equals(leaderId)) {
+            events.demoted();
+        }
+    }
+
+    @Override
+    public void becameReadyLeader(long term) {
+        events.promoted(term);
+    }
+}
