@@ -43,6 +43,8 @@ public final class MusterServer implements AutoCloseable {
     private HttpServer http;
     private LeaseManager leases;
     private io.muster.server.check.CheckScheduler checks;
+    private io.muster.server.check.CheckTargets checkTargets;
+    private io.muster.server.check.CheckTargets.Resolver resolver = io.muster.server.check.CheckTargets.SYSTEM;
     private WatchHub watches;
     private io.muster.server.dns.DnsServer dns;
     private volatile boolean shuttingDown;
@@ -59,6 +61,12 @@ public final class MusterServer implements AutoCloseable {
         this.node = new RaftNode(config.raftSettings(clock), catalog);
     }
 
+    /** Replaces name resolution for check targets (tests: a name that resolves to a refused address). Before start. */
+    public MusterServer checkResolver(io.muster.server.check.CheckTargets.Resolver resolver) {
+        this.resolver = resolver;
+        return this;
+    }
+
     public MusterServer start() throws IOException {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
         new JvmMemoryMetrics().bindTo(meters);
@@ -66,6 +74,9 @@ public final class MusterServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
+        checkTargets = new io.muster.server.check.CheckTargets(new io.muster.server.check.AddressPolicy(
+                config.limits().checkAllow(), new MemberPorts(config, node)::current, MemberPorts::localAddresses),
+                resolver, meters);
         watches = new WatchHub(vertx);
         catalog.addListener(watches);
         node.start();
@@ -91,7 +102,7 @@ public final class MusterServer implements AutoCloseable {
             await(dns.start(config.dns().host(), config.dns().port()));
         }
         leases.start();
-        checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), clock::millis, meters);
+        checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), checkTargets, clock::millis, meters);
         checks.start();
         publisher = new Thread(this::publishSelf, "muster-publish-" + config.id());
         publisher.setDaemon(true);
@@ -187,6 +198,9 @@ public final class MusterServer implements AutoCloseable {
         if (checks != null) {
             checks.close();
         }
+        if (checkTargets != null) {
+            checkTargets.close();
+        }
         if (publisher != null) {
             publisher.interrupt();
         }
@@ -215,6 +229,9 @@ public final class MusterServer implements AutoCloseable {
             }
             if (checks != null) {
                 checks.close();
+            }
+            if (checkTargets != null) {
+                checkTargets.close();
             }
             if (http != null) {
                 http.close();

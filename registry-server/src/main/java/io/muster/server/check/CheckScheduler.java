@@ -64,14 +64,15 @@ public final class CheckScheduler implements AutoCloseable {
     private volatile int assignedCount;
     private volatile boolean closed;
 
-    public CheckScheduler(RaftNode node, Vertx vertx, CheckSettings settings, LongSupplier clock, MeterRegistry meters) {
+    public CheckScheduler(RaftNode node, Vertx vertx, CheckSettings settings, CheckTargets targets, LongSupplier clock,
+                          MeterRegistry meters) {
         this.node = node;
         this.catalog = node.catalog();
         this.settings = settings;
         this.clock = clock;
         this.liveMembers = new LiveMembers(node, settings.memberTimeout().toMillis());
-        this.http = new HttpProbe(vertx, node.id(), settings.concurrency());
-        this.tcp = new TcpProbe(vertx);
+        this.http = new HttpProbe(vertx, node.id(), settings.concurrency(), targets);
+        this.tcp = new TcpProbe(vertx, targets);
         this.metrics = new CheckMetrics(meters, () -> assignedCount, inFlight::get);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "muster-checks-" + node.id());

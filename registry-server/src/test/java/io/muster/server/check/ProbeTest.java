@@ -20,16 +20,21 @@ class ProbeTest {
     private static Vertx vertx;
     private static HttpProbe http;
     private static TcpProbe tcp;
+    private static CheckTargets targets;
 
     @BeforeAll
     static void setUp() {
         vertx = Vertx.vertx();
-        http = new HttpProbe(vertx, "t1", 16);
-        tcp = new TcpProbe(vertx);
+        // The targets here listen on loopback, which a member reaches only when the operator allows it.
+        targets = new CheckTargets(AddressPolicy.allowing(Cidr.parseList("127.0.0.0/8")), CheckTargets.SYSTEM,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        http = new HttpProbe(vertx, "t1", 16, targets);
+        tcp = new TcpProbe(vertx, targets);
     }
 
     @AfterAll
     static void tearDown() throws Exception {
+        targets.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
