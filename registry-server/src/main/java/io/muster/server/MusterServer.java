@@ -87,13 +87,29 @@ public final class MusterServer implements AutoCloseable {
         node.setExtensionHandler(body -> WriteRouter.isForwardedWrite(body) ? writes.serveForwarded(body) : heartbeats.serveForwarded(body));
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
-        var router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown);
+        var limitSettings = config.limits();
+        var limitMetrics = new io.muster.server.limit.LimitMetrics(meters);
+        var rate = new io.muster.server.limit.RateLimiter(limitSettings.rateLimit(), limitSettings.rateBurst(), System::nanoTime);
+        if (rate.enabled()) {
+            // Quiet clients' buckets are full again: forgetting them changes nothing and bounds the map.
+            vertx.setPeriodic(10_000, id -> rate.sweep());
+        }
+        var connections = new io.muster.server.limit.ConnectionGuard(vertx, new io.muster.server.limit.ClientCounter(
+                limitSettings.maxConnectionsPerClient(), limitSettings.maxConnections()),
+                limitSettings.httpIdleTimeout().toMillis(), limitMetrics);
+        var httpLimits = new io.muster.server.http.HttpLimits(limitSettings, checkTargets, rate,
+                new io.muster.server.limit.ClientCounter(limitSettings.maxBlockingQueriesPerClient(), limitSettings.maxBlockingQueries()),
+                connections, limitMetrics);
+        io.micrometer.core.instrument.Gauge.builder("muster_http_connections", connections::open)
+                .description("HTTP connections open on this node").register(meters);
+        var router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown, httpLimits);
         // Plain HTTP/1.1 (the contract's API): no h2c upgrade or WebSocket compression handlers in every pipeline.
         HttpServerOptions httpOptions = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
                 .setHttp2ClearTextEnabled(false)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
         http = await(vertx.createHttpServer(httpOptions)
+                .connectionHandler(connections)
                 .requestHandler(router)
                 .invalidRequestHandler(HttpApi::invalidRequest)
                 .listen(config.http().port(), config.http().host()));

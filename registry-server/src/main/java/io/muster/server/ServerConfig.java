@@ -189,7 +189,7 @@ public record ServerConfig(
                 v.integer("max-connections", 1, 10_000_000),
                 v.integer("max-connections-per-client", 0, 10_000_000),
                 v.duration("http-idle-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
-                v.whole("max-restore-size", 1L << 16, 1L << 40));
+                v.whole("max-restore-size", 1L << 16, io.muster.store.catalog.SnapshotFormat.MAX_INFLATED_BYTES));
         return new ServerConfig(
                 id,
                 Path.of(values.get("data-dir")),

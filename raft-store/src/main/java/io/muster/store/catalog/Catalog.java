@@ -329,7 +329,7 @@ public final class Catalog {
     private Result.Code restore(Command.Restore r, long index, Working touched) {
         SnapshotData data;
         try {
-            data = SnapshotFormat.read(r.snapshot());
+            data = SnapshotFormat.read(r.snapshot(), SnapshotFormat.MAX_INFLATED_BYTES);
         } catch (IllegalArgumentException e) {
             // Checked before proposing; a bad file that got here anyway must change nothing, on every node alike.
             return Result.Code.INVALID;
