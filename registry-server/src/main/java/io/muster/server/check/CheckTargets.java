@@ -185,6 +185,14 @@ public final class CheckTargets implements AutoCloseable {
         return new Verdict.Allowed(new InetSocketAddress(addresses.get(0), port));
     }
 
+    /**
+     * The judged address as Vert.x should connect to it: by its literal, never by a host name the
+     * {@link InetAddress} may still carry (Vert.x would resolve that name again).
+     */
+    static io.vertx.core.net.SocketAddress literal(InetSocketAddress address) {
+        return io.vertx.core.net.SocketAddress.inetSocketAddress(address.getPort(), address.getAddress().getHostAddress());
+    }
+
     @Override
     public void close() {
         pool.shutdownNow();

@@ -77,7 +77,7 @@ final class HttpProbe {
                 attempt.finish(ProbeResult.critical("GET failed: " + Notes.describe(t)));
             } else if (verdict instanceof CheckTargets.Verdict.Allowed a) {
                 if (!attempt.done()) {
-                    send(attempt, uri, SocketAddress.inetSocketAddress(a.address()), check.timeout().toMillis(), MAX_REDIRECTS);
+                    send(attempt, uri, CheckTargets.literal(a.address()), check.timeout().toMillis(), MAX_REDIRECTS);
                 }
             } else if (verdict instanceof CheckTargets.Verdict.Refused r) {
                 attempt.finish(ProbeResult.critical("refused: " + r.reason()));
@@ -91,11 +91,15 @@ final class HttpProbe {
     private void send(Attempt attempt, URI uri, SocketAddress server, long timeoutMs, int redirectsLeft) {
         RequestOptions options;
         try {
+            // Connect by the judged literal (never the name); the name still goes in Host, via authority() below.
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             options = new RequestOptions()
                     .setMethod(HttpMethod.GET)
-                    .setAbsoluteURI(uri.toString())
+                    .setHost(server.host())
+                    .setPort(server.port())
+                    .setSsl("https".equalsIgnoreCase(uri.getScheme()))
+                    .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery())
                     .setFollowRedirects(false)
-                    .setServer(server)
                     .setConnectTimeout(timeoutMs)
                     .putHeader("User-Agent", userAgent)
                     .putHeader("Accept", "text/plain, application/json, */*");
@@ -109,6 +113,7 @@ final class HttpProbe {
                 return;
             }
             HttpClientRequest request = ar.result();
+            request.authority(io.vertx.core.net.HostAndPort.create(uri.getHost(), server.port()));
             // Failures arrive through send()'s future; without a handler Vert.x would log our own resets as errors.
             request.exceptionHandler(t -> { });
             // A hostile target's resets and garbage are its verdict, not the member's errors to log.

@@ -53,7 +53,7 @@ final class TcpProbe {
 
     private void connect(Attempt attempt, String target, java.net.InetSocketAddress address, Check.Tcp check) {
         ConnectOptions options = new ConnectOptions()
-                .setRemoteAddress(SocketAddress.inetSocketAddress(address))
+                .setRemoteAddress(CheckTargets.literal(address))
                 .setTimeout((int) Math.min(Integer.MAX_VALUE, check.timeout().toMillis()));
         client.connect(options).onComplete(ar -> {
             if (ar.failed()) {
