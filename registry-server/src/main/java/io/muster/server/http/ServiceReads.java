@@ -87,9 +87,10 @@ final class ServiceReads {
         }
         RenderedServices.Filter filter = new RenderedServices.Filter(service, healthy, warning, List.copyOf(tags));
         afterBarrier(ctx, q, service, () -> serviceIndex(service)).onSuccess(v -> {
-            ServiceEntry entry = catalog.service(service).orElse(ServiceEntry.empty(service));
+            // An absent service answers the removal watermark, in the body as in the header (design rule 3).
+            ServiceEntry entry = catalog.service(service).orElseGet(() -> ServiceEntry.empty(service, catalog.indexOf(service)));
             byte[] body = rendered.answer(filter, entry, Replies::encode);
-            headers(ctx, catalog.service(service).isPresent() ? entry.index() : catalog.indexOf(service));
+            headers(ctx, entry.index());
             Replies.json(ctx, 200, body);
         }).onFailure(t -> Replies.error(ctx, t));
     }
