@@ -88,6 +88,6 @@ public final class Fixtures {
     }
 
     public static long serviceIndex(Catalog catalog, String service) {
-        return catalog.service(service).map(ServiceEntry::index).orElse(0L);
+        return catalog.indexOf(service);
     }
 }

@@ -43,6 +43,8 @@ public final class MusterServer implements AutoCloseable {
     private HttpServer http;
     private LeaseManager leases;
     private io.muster.server.check.CheckScheduler checks;
+    private io.muster.server.check.CheckTargets checkTargets;
+    private io.muster.server.check.CheckTargets.Resolver resolver = io.muster.server.check.CheckTargets.SYSTEM;
     private WatchHub watches;
     private io.muster.server.dns.DnsServer dns;
     private volatile boolean shuttingDown;
@@ -59,6 +61,12 @@ public final class MusterServer implements AutoCloseable {
         this.node = new RaftNode(config.raftSettings(clock), catalog);
     }
 
+    /** Replaces name resolution for check targets (tests: a name that resolves to a refused address). Before start. */
+    public MusterServer checkResolver(io.muster.server.check.CheckTargets.Resolver resolver) {
+        this.resolver = resolver;
+        return this;
+    }
+
     public MusterServer start() throws IOException {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
         new JvmMemoryMetrics().bindTo(meters);
@@ -66,6 +74,9 @@ public final class MusterServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
+        checkTargets = new io.muster.server.check.CheckTargets(new io.muster.server.check.AddressPolicy(
+                config.limits().checkAllow(), new MemberPorts(config, node)::current, MemberPorts::localAddresses),
+                resolver, meters);
         watches = new WatchHub(vertx);
         catalog.addListener(watches);
         node.start();
@@ -77,7 +88,22 @@ public final class MusterServer implements AutoCloseable {
         node.handle(io.muster.store.message.MessageKind.FORWARDED_HEARTBEATS, heartbeats::serveForwarded);
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
-        var router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown);
+        var limitSettings = config.limits();
+        var limitMetrics = new io.muster.server.limit.LimitMetrics(meters);
+        var rate = new io.muster.server.limit.RateLimiter(limitSettings.rateLimit(), limitSettings.rateBurst(), System::nanoTime);
+        if (rate.enabled()) {
+            // Quiet clients' buckets are full again: forgetting them changes nothing and bounds the map.
+            vertx.setPeriodic(10_000, id -> rate.sweep());
+        }
+        var connections = new io.muster.server.limit.ConnectionGuard(vertx, new io.muster.server.limit.ClientCounter(
+                limitSettings.maxConnectionsPerClient(), limitSettings.maxConnections()),
+                limitSettings.httpIdleTimeout().toMillis(), limitMetrics);
+        var httpLimits = new io.muster.server.http.HttpLimits(limitSettings, checkTargets, rate,
+                new io.muster.server.limit.ClientCounter(limitSettings.maxBlockingQueriesPerClient(), limitSettings.maxBlockingQueries()),
+                connections, limitMetrics);
+        io.micrometer.core.instrument.Gauge.builder("muster_http_connections", connections::open)
+                .description("HTTP connections open on this node").register(meters);
+        var router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown, httpLimits);
         // Plain HTTP/1.1 (the contract's API): no h2c upgrade or WebSocket compression handlers in every pipeline.
         HttpServerOptions httpOptions = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
                 .setHttp2ClearTextEnabled(false)
@@ -85,6 +111,7 @@ public final class MusterServer implements AutoCloseable {
                 .setPerFrameWebSocketCompressionSupported(false);
         config.httpTls().ifPresent(tls -> tls.applyTo(httpOptions));
         http = await(vertx.createHttpServer(httpOptions)
+                .connectionHandler(connections)
                 .requestHandler(router)
                 .invalidRequestHandler(HttpApi::invalidRequest)
                 .listen(config.http().port(), config.http().host()));
@@ -93,7 +120,7 @@ public final class MusterServer implements AutoCloseable {
             await(dns.start(config.dns().host(), config.dns().port()));
         }
         leases.start();
-        checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), io.muster.server.time.Ticker.system(), meters);
+        checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), checkTargets, io.muster.server.time.Ticker.system(), meters);
         checks.start();
         publisher = new Thread(this::publishSelf, "muster-publish-" + config.id());
         publisher.setDaemon(true);
@@ -191,6 +218,9 @@ public final class MusterServer implements AutoCloseable {
         if (checks != null) {
             checks.close();
         }
+        if (checkTargets != null) {
+            checkTargets.close();
+        }
         if (publisher != null) {
             publisher.interrupt();
         }
@@ -219,6 +249,9 @@ public final class MusterServer implements AutoCloseable {
             }
             if (checks != null) {
                 checks.close();
+            }
+            if (checkTargets != null) {
+                checkTargets.close();
             }
             if (http != null) {
                 http.close();

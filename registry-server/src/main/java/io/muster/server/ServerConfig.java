@@ -2,7 +2,7 @@ package io.muster.server;
 
 import io.muster.server.check.CheckSettings;
 import io.muster.server.lease.LeaseSettings;
-import io.muster.store.model.GoDuration;
+import io.muster.server.limit.LimitSettings;
 import io.muster.store.raft.RaftSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +33,7 @@ public record ServerConfig(
         String dnsDomain,
         Duration shutdownTimeout,
         CheckSettings checks,
+        LimitSettings limits,
         java.util.Optional<io.muster.server.tls.HttpTls> httpTls,
         java.util.Optional<io.muster.store.raft.RaftTls> raftTls) {
 
@@ -103,6 +104,18 @@ public record ServerConfig(
         option("raft-tls-cert", "", "PEM certificate of this member on the Raft port; with --raft-tls-key and --raft-tls-ca, mutual TLS between members");
         option("raft-tls-key", "", "PEM private key (unencrypted PKCS#8) of --raft-tls-cert");
         option("raft-tls-ca", "", "PEM CA of the cluster: only members and clients with a certificate from it may talk Raft");
+        option("check-allow", "", "CIDR ranges HTTP/TCP checks may reach although loopback, link-local or metadata, e.g. 127.0.0.0/8 (members' ports stay refused)");
+        option("max-services", "10000", "most services with instances, cluster-wide; a write past it answers 429 quota_exceeded (0: unlimited)");
+        option("max-instances", "100000", "most instances, cluster-wide (0: unlimited)");
+        option("max-instances-per-service", "10000", "most instances of one service (0: unlimited)");
+        option("rate-limit", "0", "requests per second per client address, token bucket; over it 429 rate_limited (0: off)");
+        option("rate-limit-burst", "0", "requests a client may send at once above --rate-limit (0: the rate, at least 1)");
+        option("max-blocking-queries-per-client", "0", "parked blocking queries per client address (0: unlimited)");
+        option("max-blocking-queries", "100000", "parked blocking queries on this member");
+        option("max-connections", "10000", "open HTTP connections on this member");
+        option("max-connections-per-client", "0", "open HTTP connections per client address (0: unlimited)");
+        option("http-idle-timeout", "5m", "an HTTP connection with no request in progress for this long is closed");
+        option("max-restore-size", "268435456", "most bytes a snapshot restore may inflate to; a larger one is refused with 413");
     }
 
     private static void option(String name, String dflt, String description) {
@@ -145,24 +158,46 @@ public record ServerConfig(
         if (idGiven && !dataDirGiven) {
             values.put("data-dir", "data/" + values.get("id"));
         }
+        ConfigValues v = new ConfigValues(values);
         HostPort raft = HostPort.parse("--raft", values.get("raft"));
         List<RaftSettings.Peer> peers = RaftSettings.parsePeers(values.get("peers"));
         String id = values.get("id");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("--id must not be empty");
+        }
         if (peers.isEmpty()) {
             peers = List.of(new RaftSettings.Peer(id, raft.toString()));
         } else if (peers.stream().noneMatch(p -> p.id().equals(id))) {
             throw new IllegalArgumentException("--peers must include this member's id " + id);
         }
         LeaseSettings leases = new LeaseSettings(
-                duration(values, "lease-scan-interval"),
-                duration(values, "checkpoint-interval"),
-                duration(values, "lease-grace"),
-                duration(values, "deregister-after"),
-                Double.parseDouble(values.get("self-preservation-share")),
-                Integer.parseInt(values.get("self-preservation-min")),
-                duration(values, "self-preservation-window"),
-                Boolean.parseBoolean(values.get("self-preservation")));
+                v.duration("lease-scan-interval", Duration.ofMillis(10), Duration.ofSeconds(10)),
+                v.duration("checkpoint-interval", Duration.ofMillis(10), Duration.ofMinutes(1)),
+                v.duration("lease-grace", Duration.ZERO, Duration.ofMinutes(10)),
+                v.duration("deregister-after", Duration.ofSeconds(1), Duration.ofDays(30)),
+                v.real("self-preservation-share", 0, true, 1),
+                v.integer("self-preservation-min", 0, 100_000_000),
+                v.duration("self-preservation-window", Duration.ofMillis(100), Duration.ofHours(24)),
+                v.bool("self-preservation"));
         String domain = values.get("dns-domain");
+        if (domain.isBlank()) {
+            throw new IllegalArgumentException("--dns-domain must not be empty");
+        }
+        int rate = v.integer("rate-limit", 0, 1_000_000);
+        int burst = v.integer("rate-limit-burst", 0, 10_000_000);
+        LimitSettings limits = new LimitSettings(
+                v.cidrs("check-allow"),
+                v.integer("max-services", 0, 100_000_000),
+                v.integer("max-instances", 0, 100_000_000),
+                v.integer("max-instances-per-service", 0, 100_000_000),
+                rate,
+                burst == 0 ? Math.max(1, rate) : burst,
+                v.integer("max-blocking-queries-per-client", 0, 10_000_000),
+                v.integer("max-blocking-queries", 1, 10_000_000),
+                v.integer("max-connections", 1, 10_000_000),
+                v.integer("max-connections-per-client", 0, 10_000_000),
+                v.duration("http-idle-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
+                v.whole("max-restore-size", 1L << 16, io.muster.store.catalog.SnapshotFormat.MAX_INFLATED_BYTES));
         return new ServerConfig(
                 id,
                 Path.of(values.get("data-dir")),
@@ -171,39 +206,24 @@ public record ServerConfig(
                 raft,
                 HostPort.parse("--dns", values.get("dns")),
                 peers,
-                duration(values, "election-timeout"),
-                Long.parseLong(values.get("snapshot-threshold")),
-                Long.parseLong(values.get("raft-segment-size")),
-                Integer.parseInt(values.get("write-batch")),
-                Integer.parseInt(values.get("write-in-flight")),
+                v.duration("election-timeout", Duration.ofMillis(50), Duration.ofMinutes(1)),
+                v.whole("snapshot-threshold", 1, 1_000_000_000),
+                v.whole("raft-segment-size", 4096, 1L << 30),
+                v.integer("write-batch", 1, 65_536),
+                v.integer("write-in-flight", 1, 1024),
                 leases,
-                duration(values, "dns-ttl"),
+                v.duration("dns-ttl", Duration.ZERO, Duration.ofDays(1)),
                 domain.endsWith(".") ? domain : domain + ".",
-                duration(values, "shutdown-timeout"),
+                v.duration("shutdown-timeout", Duration.ZERO, Duration.ofMinutes(10)),
                 new CheckSettings(
-                        integer(values, "check-failure-threshold"),
-                        integer(values, "check-success-threshold"),
-                        integer(values, "check-concurrency"),
-                        duration(values, "check-member-timeout"),
-                        duration(values, "check-batch-interval")),
+                        v.integer("check-failure-threshold", 1, 100),
+                        v.integer("check-success-threshold", 1, 100),
+                        v.integer("check-concurrency", 1, 65_536),
+                        v.duration("check-member-timeout", Duration.ofMillis(500), Duration.ofMinutes(10)),
+                        v.duration("check-batch-interval", Duration.ofMillis(10), Duration.ofSeconds(10))),
+                limits,
                 io.muster.server.tls.HttpTls.fromFlags(values.get("tls-cert"), values.get("tls-key"), values.get("tls-client-ca")),
                 io.muster.store.raft.RaftTls.fromFlags(values.get("raft-tls-cert"), values.get("raft-tls-key"), values.get("raft-tls-ca")));
-    }
-
-    private static Duration duration(Map<String, String> values, String name) {
-        try {
-            return GoDuration.parse(values.get(name));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + name + ": " + e.getMessage());
-        }
-    }
-
-    private static int integer(Map<String, String> values, String name) {
-        try {
-            return Integer.parseInt(values.get(name));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a whole number, got " + values.get(name));
-        }
     }
 
     public RaftSettings raftSettings(java.time.Clock clock) {

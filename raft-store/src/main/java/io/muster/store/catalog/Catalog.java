@@ -49,6 +49,10 @@ public final class Catalog {
     private final java.util.concurrent.locks.ReentrantReadWriteLock exportLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile long changeIndex;
     private volatile long appliedIndex;
+    /** The index of the last entry that removed a service: what an absent service answers as its index. */
+    private volatile long removedIndex;
+    /** Instances in all services, kept with apply so a quota costs no count. */
+    private volatile long instanceCount;
 
     public void addListener(CatalogListener listener) {
         listeners.add(listener);
@@ -74,9 +78,33 @@ public final class Catalog {
         return e == null ? Optional.empty() : Optional.ofNullable(e.instances().get(id));
     }
 
-    /** Every service, including those whose instances have all left (they are empty). */
+    /**
+     * Every service with at least one instance. A service whose last instance leaves is removed, so names
+     * clients made up do not stay forever; {@link #indexOf} keeps its index from going backwards.
+     */
     public Collection<ServiceEntry> services() {
         return services.values();
+    }
+
+    /**
+     * The index a read of {@code service} answers: its last change while it exists, else the index of the last
+     * entry that removed any service. That never goes backwards for any name (a service is removed at an index
+     * at least its own, and the watermark only grows), and a name never used answers it too, so a client can
+     * block on a service before anyone registers it (design rule 3).
+     */
+    public long indexOf(String service) {
+        ServiceEntry e = services.get(service);
+        return e != null ? e.index() : removedIndex;
+    }
+
+    /** See {@link #indexOf}. */
+    public long removedIndex() {
+        return removedIndex;
+    }
+
+    /** Instances in all services. */
+    public long instanceCount() {
+        return instanceCount;
     }
 
     /**
@@ -186,6 +214,9 @@ public final class Catalog {
         Map<String, Set<String>> changed = publish(index, touched);
         if (restored) {
             changed = everything();
+            for (String gone : touched.removedBefore) {
+                changed.putIfAbsent(gone, Set.of());
+            }
         }
         if (!changed.isEmpty()) {
             changeIndex = index;
@@ -202,6 +233,14 @@ public final class Catalog {
         Map<String, Set<String>> all = new HashMap<>();
         services.forEach((name, e) -> all.put(name, e.instances().keySet()));
         return all;
+    }
+
+    private long countInstances() {
+        long n = 0;
+        for (ServiceEntry e : services.values()) {
+            n += e.instances().size();
+        }
+        return n;
     }
 
     private void tell(CatalogChange change) {
@@ -222,6 +261,18 @@ public final class Catalog {
         if (old != null && old.spec().equals(r.spec())) {
             return Result.Code.OK;
         }
+        if (old == null && r.quota() != null) {
+            Result.Code refused = quota(r.quota(), instances, touched);
+            if (refused != Result.Code.OK) {
+                return refused;
+            }
+        }
+        if (old == null) {
+            touched.instanceDelta++;
+            if (instances.isEmpty()) {
+                touched.serviceDelta++;
+            }
+        }
         Instance fresh;
         if (old != null && sameCheckKind(old, r)) {
             // A changed spec keeps the instance's identity and earned status; only a new kind of check resets it.
@@ -235,6 +286,20 @@ public final class Catalog {
         if (r.spec().check() instanceof io.muster.store.model.Check.Ttl) {
             renewals.put(key(r.service(), r.id()), time);
             graceFrom.remove(key(r.service(), r.id()));
+        }
+        return Result.Code.OK;
+    }
+
+    /** Whether adding one instance to a service holding {@code instances} stays within the quota. */
+    private Result.Code quota(Command.Quota q, TreePMap<String, Instance> instances, Working touched) {
+        if (q.instancesPerService() > 0 && instances.size() >= q.instancesPerService()) {
+            return Result.Code.QUOTA_INSTANCES_PER_SERVICE;
+        }
+        if (q.instances() > 0 && instanceCount + touched.instanceDelta >= q.instances()) {
+            return Result.Code.QUOTA_INSTANCES;
+        }
+        if (q.services() > 0 && instances.isEmpty() && services.size() + touched.serviceDelta >= q.services()) {
+            return Result.Code.QUOTA_SERVICES;
         }
         return Result.Code.OK;
     }
@@ -254,8 +319,13 @@ public final class Catalog {
         if (d.registeredAt() != 0 && old.registeredAt() != d.registeredAt()) {
             return Result.Code.NOT_FOUND;
         }
-        touched.instances.put(d.service(), instances.minus(d.id()));
+        TreePMap<String, Instance> after = instances.minus(d.id());
+        touched.instances.put(d.service(), after);
         touched.ids(d.service()).add(d.id());
+        touched.instanceDelta--;
+        if (after.isEmpty()) {
+            touched.serviceDelta--;
+        }
         renewals.remove(key(d.service(), d.id()));
         graceFrom.remove(key(d.service(), d.id()));
         return Result.Code.OK;
@@ -324,21 +394,28 @@ public final class Catalog {
     private Result.Code restore(Command.Restore r, long index, Working touched) {
         SnapshotData data;
         try {
-            data = SnapshotFormat.read(r.snapshot());
+            data = SnapshotFormat.read(r.snapshot(), SnapshotFormat.MAX_INFLATED_BYTES);
         } catch (IllegalArgumentException e) {
             // Checked before proposing; a bad file that got here anyway must change nothing, on every node alike.
             return Result.Code.INVALID;
         }
         touched.instances.clear();
         touched.ids.clear();
-        Set<String> before = new LinkedHashSet<>(services.keySet());
+        touched.instanceDelta = 0;
+        touched.serviceDelta = 0;
+        touched.removedBefore.addAll(services.keySet());
         services.clear();
         renewals.clear();
         graceFrom.clear();
-        data.services().forEach(s -> services.put(s.name(), new ServiceEntry(s.name(), index, s.instances())));
-        // A service the backup lacks stays, empty, at this index: its index must not fall back to 0 (rule 3)
-        // and its blocking readers must be told it changed.
-        before.forEach(name -> services.putIfAbsent(name, new ServiceEntry(name, index, TreePMap.empty())));
+        data.services().forEach(s -> {
+            if (!s.instances().isEmpty()) {
+                services.put(s.name(), new ServiceEntry(s.name(), index, s.instances()));
+            }
+        });
+        // Every service read differently before answers at least this index now: one the backup lacks is gone,
+        // so the watermark moves here (rule 3) and its blocking readers are told it changed.
+        removedIndex = index;
+        instanceCount = countInstances();
         renewals.putAll(data.renewals());
         graceFrom.putAll(data.graceFromOrEmpty());
         // Members describe the running cluster, not the backup's: keep ours.
@@ -368,6 +445,11 @@ public final class Catalog {
     private static final class Working {
         final Map<String, TreePMap<String, Instance>> instances = new HashMap<>();
         final Map<String, Set<String>> ids = new HashMap<>();
+        /** Instances and non-empty services this entry added (negative: removed) so far, for quotas. */
+        long instanceDelta;
+        int serviceDelta;
+        /** Services that existed before a restore in this entry (their readers must be woken). */
+        final Set<String> removedBefore = new LinkedHashSet<>();
 
         Set<String> ids(String service) {
             return ids.computeIfAbsent(service, s -> new java.util.HashSet<>());
@@ -392,7 +474,13 @@ public final class Catalog {
             if (differ.isEmpty()) {
                 return;
             }
-            services.put(name, new ServiceEntry(name, index, instances));
+            instanceCount += instances.size() - (before == null ? 0 : before.instances().size());
+            if (instances.isEmpty()) {
+                services.remove(name);
+                removedIndex = index;
+            } else {
+                services.put(name, new ServiceEntry(name, index, instances));
+            }
             changed.put(name, differ);
         });
         return changed;
@@ -425,11 +513,26 @@ public final class Catalog {
     private void loadLocked(SnapshotData data) {
         // Replace service by service rather than clear first, so a concurrent reader never sees a service vanish.
         Set<String> incoming = new java.util.HashSet<>();
-        data.services().forEach(s -> {
+        long removed = 0;
+        if (data.options() != null && data.options().get(REMOVED_INDEX_SLOT) != null) {
+            try {
+                removed = Long.parseLong(data.options().get(REMOVED_INDEX_SLOT));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("snapshot has a bad " + REMOVED_INDEX_SLOT + " slot", e);
+            }
+        }
+        for (SnapshotData.ServiceData s : data.services()) {
+            if (s.instances().isEmpty()) {
+                // Written before empty services were removed: drop it, keeping its index as the watermark.
+                removed = Math.max(removed, s.index());
+                continue;
+            }
             incoming.add(s.name());
             services.put(s.name(), new ServiceEntry(s.name(), s.index(), s.instances()));
-        });
+        }
         services.keySet().retainAll(incoming);
+        removedIndex = removed;
+        instanceCount = countInstances();
         renewals.clear();
         graceFrom.clear();
         members.clear();
@@ -439,6 +542,7 @@ public final class Catalog {
         options.clear();
         if (data.options() != null) {
             options.putAll(data.options());
+            options.remove(REMOVED_INDEX_SLOT);
         }
         changeIndex = data.changeIndex();
         appliedIndex = data.appliedIndex();
@@ -465,8 +569,24 @@ public final class Catalog {
                 .forEach(e -> list.add(new SnapshotData.ServiceData(e.name(), e.index(), e.instances())));
         return new SnapshotData(SnapshotFormat.FORMAT, SnapshotFormat.VERSION, appliedIndex, changeIndex, list,
                 new TreeMap<>(renewals), members.values().stream().sorted(java.util.Comparator.comparing(Member::id)).toList(),
-                new TreeMap<>(options), graceFrom.isEmpty() ? null : new TreeMap<>(graceFrom));
+                exportedOptions(), graceFrom.isEmpty() ? null : new TreeMap<>(graceFrom));
     }
+
+    /**
+     * The options, plus the removal watermark under {@value #REMOVED_INDEX_SLOT}: carried in the options map
+     * rather than a new field so that a member of the previous version can still read this snapshot during a
+     * rolling upgrade (it keeps an unknown option and never reads it).
+     */
+    private TreeMap<String, String> exportedOptions() {
+        TreeMap<String, String> out = new TreeMap<>(options);
+        if (removedIndex > 0) {
+            out.put(REMOVED_INDEX_SLOT, Long.toString(removedIndex));
+        }
+        return out;
+    }
+
+    /** Where a snapshot keeps {@link #removedIndex()}; not an operator option. */
+    public static final String REMOVED_INDEX_SLOT = "removed-index";
 
     public static String key(String service, String id) {
         return service + "/" + id;

@@ -17,6 +17,12 @@ import java.util.zip.GZIPOutputStream;
 public final class SnapshotFormat {
     public static final String FORMAT = "muster-snapshot";
     public static final int VERSION = 1;
+    /**
+     * The most a restore may inflate to when it is applied, on every member alike (flags may differ; this may not):
+     * a gzip bomb in a {@code Restore} entry must not take the apply thread's memory. The server's
+     * {@code --max-restore-size} refuses earlier, before proposing, and cannot exceed this.
+     */
+    public static final long MAX_INFLATED_BYTES = 1L << 30;
 
     private SnapshotFormat() {
     }
@@ -28,10 +34,34 @@ public final class SnapshotFormat {
     }
 
     public static SnapshotData read(InputStream in) throws IOException {
+        return read(in, Long.MAX_VALUE);
+    }
+
+    /** A snapshot that inflates past its bound; the message names the bound. */
+    public static final class TooLargeException extends IOException {
+        private final long limit;
+
+        TooLargeException(long limit) {
+            super("the snapshot inflates to more than " + limit + " bytes");
+            this.limit = limit;
+        }
+
+        public long limit() {
+            return limit;
+        }
+    }
+
+    /** Reads a snapshot, refusing one that inflates past {@code maxInflated} bytes (before holding them). */
+    public static SnapshotData read(InputStream in, long maxInflated) throws IOException {
         SnapshotData data;
         try (GZIPInputStream gz = new GZIPInputStream(in, 1 << 16)) {
-            data = Json.mapper().readValue(gz, SnapshotData.class);
+            data = Json.mapper().readValue(new BoundedInputStream(gz, maxInflated), SnapshotData.class);
+        } catch (TooLargeException e) {
+            throw e;
         } catch (IOException e) {
+            if (e.getCause() instanceof TooLargeException t) {
+                throw t;
+            }
             throw new IOException("not a readable Muster snapshot: " + e.getMessage(), e);
         }
         if (data == null) {
@@ -69,10 +99,54 @@ public final class SnapshotFormat {
 
     /** Reads a snapshot held in memory; failures are {@link IllegalArgumentException}s. */
     public static SnapshotData read(byte[] bytes) {
+        return read(bytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(byte[])}, refusing one that inflates past {@code maxInflated}; that failure's cause is a
+     * {@link TooLargeException}.
+     */
+    public static SnapshotData read(byte[] bytes, long maxInflated) {
         try {
-            return read(new ByteArrayInputStream(bytes));
+            return read(new ByteArrayInputStream(bytes), maxInflated);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Counts what passes and fails once more than the bound has. */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private final long limit;
+        private long read;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) throws TooLargeException {
+            read += n;
+            if (read > limit) {
+                throw new TooLargeException(limit);
+            }
         }
     }
 

@@ -29,8 +29,27 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.Takeover.class, name = "takeover")})
 public sealed interface Command {
 
-    /** Registers or replaces an instance; an identical repeat changes nothing. */
-    record Register(String service, String id, InstanceSpec spec) implements Command {
+    /**
+     * Registers or replaces an instance; an identical repeat changes nothing. {@code quota} is the bounds of the
+     * member that took the request, carried in the entry so every member decides the same at apply (members'
+     * flags may differ); absent (older entries, internal writes) means unbounded.
+     */
+    record Register(String service, String id, InstanceSpec spec,
+                    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                    Quota quota) implements Command {
+        public Register(String service, String id, InstanceSpec spec) {
+            this(service, id, spec, null);
+        }
+    }
+
+    /**
+     * Bounds on what registrations may create; 0 is unbounded. Only a registration that adds an instance can pass
+     * one: replacing an instance never does.
+     */
+    record Quota(int services, int instances, int instancesPerService) {
+        public boolean unbounded() {
+            return services <= 0 && instances <= 0 && instancesPerService <= 0;
+        }
     }
 
     /**

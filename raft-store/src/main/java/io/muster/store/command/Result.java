@@ -8,7 +8,7 @@ public record Result(Code code, long index) {
      * its position in this enum.
      */
     public enum Code {
-        OK(0), NOT_FOUND(1), INVALID(2);
+        OK(0), NOT_FOUND(1), INVALID(2), QUOTA_SERVICES(3), QUOTA_INSTANCES(4), QUOTA_INSTANCES_PER_SERVICE(5);
 
         private final byte wire;
 

@@ -22,6 +22,11 @@ public record ServiceEntry(String name, long index, SortedMap<String, Instance> 
         return new ServiceEntry(name, 0, TreePMap.empty());
     }
 
+    /** A service with no instances answering {@code index} (what a removed or unknown service reads as). */
+    public static ServiceEntry empty(String name, long index) {
+        return new ServiceEntry(name, index, TreePMap.empty());
+    }
+
     /** The instances as a persistent map, to derive a changed copy from. */
     public TreePMap<String, Instance> persistentInstances() {
         return (TreePMap<String, Instance>) instances;

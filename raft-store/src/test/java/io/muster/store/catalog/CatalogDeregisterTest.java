@@ -62,7 +62,7 @@ class CatalogDeregisterTest {
 
         assertEquals(Result.Code.OK, log.one(T0 + 1, new Command.Deregister("web", "web-1", T0)));
 
-        assertTrue(catalog.service("web").orElseThrow().instances().isEmpty());
+        assertTrue(catalog.service("web").isEmpty());
     }
 
     @Test
@@ -80,15 +80,16 @@ class CatalogDeregisterTest {
     }
 
     @Test
-    void lastInstanceLeavingKeepsTheServiceAsAnEmptyEntryWithTheNewIndex() {
+    void lastInstanceLeavingRemovesTheServiceAndItsIndexStaysAtTheRemoval() {
         log.one(T0, new Command.Register("web", "web-1", ttlSpec("10.0.0.1", 8080)));
 
         log.one(T0, new Command.Deregister("web", "web-1"));
 
-        ServiceEntry web = catalog.service("web").orElseThrow();
-        assertTrue(web.instances().isEmpty());
-        assertEquals(2, web.index());
-        assertTrue(catalog.services().contains(web));
+        // Gone, so made-up names cannot pile up; its index (the removal's) does not fall back (design rule 3).
+        assertTrue(catalog.service("web").isEmpty());
+        assertTrue(catalog.services().isEmpty());
+        assertEquals(2, catalog.indexOf("web"));
+        assertEquals(0, catalog.instanceCount());
     }
 
     @Test
@@ -96,7 +97,7 @@ class CatalogDeregisterTest {
         log.one(T0, new Command.Register("web", "web-1", ttlSpec("10.0.0.1", 8080)));
         log.one(T0, new Command.Deregister("web", "web-1"));
         log.one(T0, new Command.Register("db", "db-1", ttlSpec("10.0.0.2", 5432)));
-        assertEquals(2, serviceIndex(catalog, "web"));
+        assertEquals(2, serviceIndex(catalog, "web"), "registering another service moves no removed one's index");
 
         log.one(T0, new Command.Register("web", "web-1", ttlSpec("10.0.0.1", 8080)));
 

@@ -69,8 +69,8 @@ class SnapshotFormatTest {
         assertEquals(data, read);
         assertEquals(6, read.appliedIndex());
         assertEquals(4, read.changeIndex());
-        assertEquals(List.of("db", "gone", "web"), read.services().stream().map(SnapshotData.ServiceData::name).toList());
-        assertTrue(read.services().get(1).instances().isEmpty(), "an emptied service is kept with its index");
+        assertEquals(List.of("db", "web"), read.services().stream().map(SnapshotData.ServiceData::name).toList());
+        assertEquals(String.valueOf(4), read.options().get(Catalog.REMOVED_INDEX_SLOT), "an emptied service leaves its index as the watermark");
     }
 
     @Test

@@ -66,8 +66,9 @@ public final class CheckScheduler implements AutoCloseable {
     private volatile boolean closed;
 
     /** The checks of a Raft member: probes on Vert.x, a thread of its own, durations on {@code ticker} (monotonic). */
-    public CheckScheduler(RaftNode node, Vertx vertx, CheckSettings settings, Ticker ticker, MeterRegistry meters) {
-        this(node.id(), node.catalog(), new LiveMembers(node, settings.memberTimeout().toMillis()), new VertxProbes(vertx, node.id(), settings),
+    public CheckScheduler(RaftNode node, Vertx vertx, CheckSettings settings, CheckTargets targets, Ticker ticker,
+                          MeterRegistry meters) {
+        this(node.id(), node.catalog(), new LiveMembers(node, settings.memberTimeout().toMillis()), new VertxProbes(vertx, node.id(), settings, targets),
                 node::submit, settings, ticker, meters, Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "muster-checks-" + node.id());
                     t.setDaemon(true);
@@ -101,9 +102,9 @@ public final class CheckScheduler implements AutoCloseable {
         private final HttpProbe http;
         private final TcpProbe tcp;
 
-        VertxProbes(Vertx vertx, String self, CheckSettings settings) {
-            this.http = new HttpProbe(vertx, self, settings.concurrency());
-            this.tcp = new TcpProbe(vertx);
+        VertxProbes(Vertx vertx, String self, CheckSettings settings, CheckTargets targets) {
+            this.http = new HttpProbe(vertx, self, settings.concurrency(), targets);
+            this.tcp = new TcpProbe(vertx, targets);
         }
 
         @Override

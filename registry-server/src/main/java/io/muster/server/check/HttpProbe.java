@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -26,6 +27,14 @@ import java.util.concurrent.CompletableFuture;
  * then reset; header sizes are Vert.x's bounded defaults. Redirects are followed only to the same scheme, host
  * and port (a few hops), never elsewhere: a check must not be turned into a request to some other server.
  *
+ * <p>Before connecting, the host is resolved and judged by {@link CheckTargets} (design rule 19), and the probe
+ * connects to the judged address itself (the URL's host still names the server in {@code Host} and TLS SNI), so
+ * the name is never resolved twice. A same-origin redirect goes to that same address: no hop is ever resolved
+ * anew. Consul follows any redirect; Muster follows only same-origin ones, so a target cannot bounce a probe to
+ * an address nobody judged. The note is the status line and the first bytes of the body, cut to
+ * {@link CheckSettings#NOTE_LIMIT} printable characters: only targets the policy allows are ever read, and the
+ * body is what tells an operator why a service is failing (Consul keeps it too).
+ *
  * <p>Each probe opens its own connection and closes it (no keep-alive), as Consul does, so a probe measures a
  * fresh connect and never fails on a pooled connection the target closed while idle.
  */
@@ -34,9 +43,11 @@ final class HttpProbe {
     private final Vertx vertx;
     private final HttpClient client;
     private final String userAgent;
+    private final CheckTargets targets;
 
-    HttpProbe(Vertx vertx, String memberId, int maxConnections) {
+    HttpProbe(Vertx vertx, String memberId, int maxConnections, CheckTargets targets) {
         this.vertx = vertx;
+        this.targets = targets;
         this.userAgent = "muster-check/" + memberId;
         HttpClientOptions options = new HttpClientOptions()
                 .setName("muster-checks")
@@ -56,16 +67,38 @@ final class HttpProbe {
             attempt.finish(ProbeResult.critical("bad URL: " + e.getMessage()));
             return attempt.result;
         }
-        send(attempt, uri, check.timeout().toMillis(), MAX_REDIRECTS);
+        CheckTargets.Target target = CheckTargets.target(check).orElse(null);
+        if (target == null) {
+            attempt.finish(ProbeResult.critical("bad URL " + check.http()));
+            return attempt.result;
+        }
+        targets.atProbe(target).whenComplete((verdict, t) -> {
+            if (t != null) {
+                attempt.finish(ProbeResult.critical("GET failed: " + Notes.describe(t)));
+            } else if (verdict instanceof CheckTargets.Verdict.Allowed a) {
+                if (!attempt.done()) {
+                    send(attempt, uri, CheckTargets.literal(a.address()), check.timeout().toMillis(), MAX_REDIRECTS);
+                }
+            } else if (verdict instanceof CheckTargets.Verdict.Refused r) {
+                attempt.finish(ProbeResult.critical("refused: " + r.reason()));
+            } else {
+                attempt.finish(ProbeResult.critical("GET failed: " + ((CheckTargets.Verdict.Unresolved) verdict).reason()));
+            }
+        });
         return attempt.result;
     }
 
-    private void send(Attempt attempt, URI uri, long timeoutMs, int redirectsLeft) {
+    private void send(Attempt attempt, URI uri, SocketAddress server, long timeoutMs, int redirectsLeft) {
         RequestOptions options;
         try {
+            // Connect by the judged literal (never the name); the name still goes in Host, via authority() below.
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             options = new RequestOptions()
                     .setMethod(HttpMethod.GET)
-                    .setAbsoluteURI(uri.toString())
+                    .setHost(server.host())
+                    .setPort(server.port())
+                    .setSsl("https".equalsIgnoreCase(uri.getScheme()))
+                    .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery())
                     .setFollowRedirects(false)
                     .setConnectTimeout(timeoutMs)
                     .putHeader("User-Agent", userAgent)
@@ -80,6 +113,7 @@ final class HttpProbe {
                 return;
             }
             HttpClientRequest request = ar.result();
+            request.authority(io.vertx.core.net.HostAndPort.create(uri.getHost(), server.port()));
             // Failures arrive through send()'s future; without a handler Vert.x would log our own resets as errors.
             request.exceptionHandler(t -> { });
             // A hostile target's resets and garbage are its verdict, not the member's errors to log.
@@ -92,13 +126,13 @@ final class HttpProbe {
                 if (rr.failed()) {
                     attempt.finish(ProbeResult.critical("GET failed: " + Notes.describe(rr.cause())));
                 } else {
-                    onResponse(attempt, uri, rr.result(), timeoutMs, redirectsLeft);
+                    onResponse(attempt, uri, server, rr.result(), timeoutMs, redirectsLeft);
                 }
             });
         });
     }
 
-    private void onResponse(Attempt attempt, URI uri, HttpClientResponse response, long timeoutMs, int redirectsLeft) {
+    private void onResponse(Attempt attempt, URI uri, SocketAddress server, HttpClientResponse response, long timeoutMs, int redirectsLeft) {
         int code = response.statusCode();
         if (isRedirect(code)) {
             URI next = sameOrigin(uri, response.getHeader("Location"));
@@ -107,7 +141,7 @@ final class HttpProbe {
                 response.exceptionHandler(t -> { });
                 response.request().reset();
                 attempt.letGo();
-                send(attempt, next, timeoutMs, redirectsLeft - 1);
+                send(attempt, next, server, timeoutMs, redirectsLeft - 1);
             } else {
                 attempt.finish(ProbeResult.critical("HTTP " + code + ": redirect not followed"
                         + (next == null ? " (to another host)" : " (too many)")));

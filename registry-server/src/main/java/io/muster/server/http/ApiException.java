@@ -27,6 +27,20 @@ public final class ApiException extends RuntimeException {
         return new ApiException(503, "no_leader", message, null, 1);
     }
 
+    /** A per-client limit: the client should slow down and retry after the given seconds. */
+    public static ApiException rateLimited(String message, long retryAfterSeconds) {
+        return new ApiException(429, "rate_limited", message, null, (int) Math.min(Integer.MAX_VALUE, Math.max(1, retryAfterSeconds)));
+    }
+
+    /** A quota: retrying changes nothing until something is removed, so no Retry-After. */
+    public static ApiException quotaExceeded(String message) {
+        return new ApiException(429, "quota_exceeded", message, null, null);
+    }
+
+    public static ApiException tooLarge(String message) {
+        return new ApiException(413, "too_large", message, null, null);
+    }
+
     public static ApiException unavailable(String message) {
         return new ApiException(503, "unavailable", message, null, 1);
     }

@@ -29,16 +29,18 @@ public final class HttpApi {
     }
 
     public static Router router(Vertx vertx, RaftNode node, Writes writes, Heartbeats heartbeats, WatchHub watches,
-                                LeaseManager leases, MeterRegistry meters, Supplier<String> metricsText, BooleanSupplier shuttingDown) {
-        var instances = new InstanceWrites(writes, heartbeats);
-        var snapshots = new SnapshotResource(node);
+                                LeaseManager leases, MeterRegistry meters, Supplier<String> metricsText, BooleanSupplier shuttingDown,
+                                HttpLimits limits) {
+        var instances = new InstanceWrites(writes, heartbeats, limits);
+        var snapshots = new SnapshotResource(node, limits.settings().maxRestoreBytes());
         var operator = new OperatorResource(node, leases);
-        var reads = new ServiceReads(node, watches);
+        var reads = new ServiceReads(node, watches, limits);
         var cluster = new ClusterResource(node);
         var health = new HealthResource(node, shuttingDown);
 
         Router router = Router.router(vertx);
         router.route().handler(timing(meters));
+        router.route().handler(limits::admit);
         router.route().handler(ctx -> {
             if (shuttingDown.getAsBoolean() && !ctx.request().path().startsWith("/health/")) {
                 Replies.error(ctx, ApiException.unavailable("this node is shutting down"));

@@ -9,6 +9,12 @@ import java.util.Optional;
 
 /** Strict readers for path and query parameters: a bad value is a 400 naming it, never a 500. */
 final class Params {
+    /** The client a per-client limit counts against: the peer's address (no proxy header is trusted). */
+    static String client(io.vertx.ext.web.RoutingContext ctx) {
+        var a = ctx.request().remoteAddress();
+        return a == null || a.hostAddress() == null ? "unknown" : a.hostAddress();
+    }
+
     private Params() {
     }
 

@@ -64,8 +64,9 @@ final class RenderedServices {
         body.put("index", entry.index());
         body.put("instances", instances);
         byte[] rendered = render.apply(body);
-        if (entry.index() == 0) {
-            // A service that does not exist: nothing to reuse, and names are client-chosen.
+        if (entry.instances().isEmpty()) {
+            // A service that does not exist (services are removed with their last instance): cheap to render, and
+            // names are client-chosen.
             return rendered;
         }
         long cost = rendered.length + OVERHEAD + 2L * (filter.service().length() + filter.tags().stream().mapToInt(String::length).sum());

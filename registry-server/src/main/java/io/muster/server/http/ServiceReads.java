@@ -20,6 +20,8 @@ import java.util.TreeSet;
 final class ServiceReads {
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
+    /** What a client refused a parked query is told to wait: long enough not to spin, short enough to matter. */
+    static final long BLOCKING_RETRY_SECONDS = 2;
 
     private final RaftNode node;
     private final Catalog catalog;
@@ -27,10 +29,13 @@ final class ServiceReads {
     /** 64 MiB: enough for every service's common filters in a large catalog; beyond it answers are rendered afresh. */
     private final RenderedServices rendered = new RenderedServices(64L << 20);
 
-    ServiceReads(RaftNode node, WatchHub watches) {
+    private final HttpLimits limits;
+
+    ServiceReads(RaftNode node, WatchHub watches, HttpLimits limits) {
         this.node = node;
         this.catalog = node.catalog();
         this.watches = watches;
+        this.limits = limits;
     }
 
     private record Query(Consistency consistency, Optional<Long> index, Duration waitFor) {
@@ -82,7 +87,8 @@ final class ServiceReads {
         }
         RenderedServices.Filter filter = new RenderedServices.Filter(service, healthy, warning, List.copyOf(tags));
         afterBarrier(ctx, q, service, () -> serviceIndex(service)).onSuccess(v -> {
-            ServiceEntry entry = catalog.service(service).orElse(ServiceEntry.empty(service));
+            // An absent service answers the removal watermark, in the body as in the header (design rule 3).
+            ServiceEntry entry = catalog.service(service).orElseGet(() -> ServiceEntry.empty(service, catalog.indexOf(service)));
             byte[] body = rendered.answer(filter, entry, Replies::encode);
             headers(ctx, entry.index());
             Replies.json(ctx, 200, body);
@@ -90,7 +96,7 @@ final class ServiceReads {
     }
 
     private long serviceIndex(String service) {
-        return catalog.service(service).map(ServiceEntry::index).orElse(0L);
+        return catalog.indexOf(service);
     }
 
     /**
@@ -105,13 +111,29 @@ final class ServiceReads {
             if (q.index().isEmpty() || currentIndex.getAsLong() > q.index().get()) {
                 return Future.succeededFuture();
             }
+            String client = Params.client(ctx);
+            var refusal = limits.blockingQueries().tryAcquire(client);
+            if (refusal != io.muster.server.limit.ClientCounter.Refusal.NONE) {
+                boolean perClient = refusal == io.muster.server.limit.ClientCounter.Refusal.PER_CLIENT;
+                limits.metrics().rateLimited(io.muster.server.limit.LimitMetrics.BLOCKING_QUERIES, perClient
+                        ? "client " + client + " holds " + limits.settings().maxBlockingQueriesPerClient()
+                                + " parked queries (--max-blocking-queries-per-client)"
+                        : "this member holds " + limits.settings().maxBlockingQueries() + " parked queries (--max-blocking-queries)");
+                return Future.failedFuture(ApiException.rateLimited(perClient
+                        ? "too many blocking queries from this client (--max-blocking-queries-per-client "
+                                + limits.settings().maxBlockingQueriesPerClient() + ")"
+                        : "this member holds as many blocking queries as it may (--max-blocking-queries "
+                                + limits.settings().maxBlockingQueries() + ")", BLOCKING_RETRY_SECONDS));
+            }
             WatchHub.Parked parked = watches.park(key, q.waitFor(), context);
+            parked.future().onComplete(done -> limits.blockingQueries().release(client));
             if (currentIndex.getAsLong() > q.index().get()) {
                 parked.cancel();
                 return Future.succeededFuture();
             }
             // A client that hangs up must not leave its query parked for up to five minutes (design rule 11).
-            ctx.request().connection().closeHandler(v -> parked.cancel());
+            // The response's handler, not the connection's: a connection has one close handler, and the limits own it.
+            ctx.response().closeHandler(v -> parked.cancel());
             return parked.future();
         });
     }

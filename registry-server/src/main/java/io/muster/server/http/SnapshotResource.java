@@ -25,9 +25,12 @@ final class SnapshotResource {
     static final int MAX_SNAPSHOT_BYTES = RaftNode.MAX_ENTRY_BYTES;
 
     private final RaftNode node;
+    private final long maxInflated;
 
-    SnapshotResource(RaftNode node) {
+    /** @param maxInflated {@code --max-restore-size}: the most a restore may inflate to */
+    SnapshotResource(RaftNode node, long maxInflated) {
         this.node = node;
+        this.maxInflated = maxInflated;
     }
 
     /** Serves the leader's state as of the request (a default-consistency read), written off the event loop. */
@@ -46,14 +49,22 @@ final class SnapshotResource {
                 .onFailure(t -> Replies.error(ctx, t));
     }
 
-    /** Checks the whole file before proposing it: a corrupt or truncated file is refused and changes nothing. */
+    /**
+     * Checks the whole file before proposing it: a corrupt or truncated file is refused and changes nothing, and so
+     * is one that inflates past {@code --max-restore-size} (413, naming the limit): a small gzip bomb must not
+     * reach the log, where every member would inflate it on its apply thread (which bounds it again, see
+     * {@link SnapshotFormat#MAX_INFLATED_BYTES}).
+     */
     void restore(RoutingContext ctx) {
         if (ctx.body() == null || ctx.body().length() <= 0) {
             throw ApiException.invalid(null, "the body must be a Muster snapshot file");
         }
         byte[] bytes = ctx.body().buffer().getBytes();
-        ctx.vertx().executeBlocking(() -> SnapshotFormat.read(bytes), false)
-                .recover(t -> Future.failedFuture(ApiException.invalid(null, "not a usable snapshot: " + t.getMessage())))
+        ctx.vertx().executeBlocking(() -> SnapshotFormat.read(bytes, maxInflated), false)
+                .recover(t -> Future.failedFuture(t.getCause() instanceof SnapshotFormat.TooLargeException
+                        ? ApiException.tooLarge("the snapshot inflates to more than " + maxInflated
+                                + " bytes (--max-restore-size); nothing was restored")
+                        : ApiException.invalid(null, "not a usable snapshot: " + t.getMessage())))
                 .compose(data -> Future.fromCompletionStage(node.submit(List.of(new Command.Restore(bytes))), ctx.vertx().getOrCreateContext())
                         .map(committed -> {
                             if (committed.codes().get(0) != Result.Code.OK) {

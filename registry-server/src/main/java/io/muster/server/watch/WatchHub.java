@@ -48,13 +48,17 @@ public final class WatchHub implements CatalogListener {
             }
         }
 
+        /** Leaves the hub; the key goes with its last waiter, so made-up service names leave nothing behind. */
         boolean remove() {
-            Set<Waiter> set = waiters.get(key);
-            if (set != null && set.remove(this)) {
+            boolean[] removed = new boolean[1];
+            waiters.computeIfPresent(key, (k, set) -> {
+                removed[0] = set.remove(this);
+                return set.isEmpty() ? null : set;
+            });
+            if (removed[0]) {
                 count.decrementAndGet();
-                return true;
             }
-            return false;
+            return removed[0];
         }
     }
 
@@ -82,7 +86,12 @@ public final class WatchHub implements CatalogListener {
     /** As {@link #await}, with a handle to cancel the wait. */
     public Parked park(String service, Duration wait, Context context) {
         Waiter w = new Waiter(service, context);
-        waiters.computeIfAbsent(service, k -> ConcurrentHashMap.newKeySet()).add(w);
+        // compute, not computeIfAbsent + add: a set emptied and dropped by remove() must not take a waiter with it.
+        waiters.compute(service, (k, set) -> {
+            Set<Waiter> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(w);
+            return s;
+        });
         count.incrementAndGet();
         long ms = Math.max(1, wait.toMillis());
         long jitter = ms >= 16 ? ThreadLocalRandom.current().nextLong(ms / 16 + 1) : 0;
@@ -105,6 +114,11 @@ public final class WatchHub implements CatalogListener {
                 }
             }
         };
+    }
+
+    /** Keys (services, or {@link #ANY}) with at least one waiter. */
+    public int keys() {
+        return waiters.size();
     }
 
     /** Waiters parked right now. */

@@ -7,6 +7,7 @@ import io.muster.store.model.Check;
 import io.muster.store.model.Status;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,16 +21,21 @@ class ProbeTest {
     private static Vertx vertx;
     private static HttpProbe http;
     private static TcpProbe tcp;
+    private static CheckTargets targets;
 
     @BeforeAll
     static void setUp() {
         vertx = Vertx.vertx();
-        http = new HttpProbe(vertx, "t1", 16);
-        tcp = new TcpProbe(vertx);
+        // The targets here listen on loopback, which a member reaches only when the operator allows it.
+        targets = new CheckTargets(AddressPolicy.allowing(Cidr.parseList("127.0.0.0/8")), CheckTargets.SYSTEM,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        http = new HttpProbe(vertx, "t1", 16, targets);
+        tcp = new TcpProbe(vertx, targets);
     }
 
     @AfterAll
     static void tearDown() throws Exception {
+        targets.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -151,6 +157,59 @@ class ProbeTest {
             ProbeResult r = get(t.url("/moved"));
             assertEquals(Status.PASSING, r.status(), r.note());
             assertTrue(r.note().endsWith("arrived at /here"), r.note());
+        }
+    }
+
+    /**
+     * DNS rebinding: the name resolves to an allowed address when first judged and to loopback afterwards. The
+     * probe resolves once per run and connects to what it judged; a same-origin redirect goes to that same
+     * address, never through a new lookup.
+     */
+    @Test
+    void aNameIsResolvedOncePerProbeAndTheRedirectGoesToTheJudgedAddress() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        CheckTargets.Resolver rebinding = host -> lookups.incrementAndGet() == 1
+                ? List.of(java.net.InetAddress.getByName("127.0.0.1"))
+                : List.of(java.net.InetAddress.getByName("169.254.169.254"));
+        try (HttpTarget t = new HttpTarget();
+             CheckTargets judged = new CheckTargets(AddressPolicy.allowing(Cidr.parseList("127.0.0.0/8")), rebinding,
+                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            t.mode(HttpTarget.Mode.REDIRECT_SAME_HOST);
+            HttpProbe probe = new HttpProbe(vertx, "t1", 4, judged);
+            String url = t.url("/moved").replace("127.0.0.1", "svc.example");
+            ProbeResult r = probe.run(new Check.Http(url, Duration.ofSeconds(20), Duration.ofSeconds(20), null)).get(60, TimeUnit.SECONDS);
+            assertEquals(Status.PASSING, r.status(), r.note());
+            assertTrue(r.note().endsWith("arrived at /here"), r.note());
+            assertEquals(1, lookups.get(), "the redirect was not resolved again");
+
+            ProbeResult rebound = probe.run(new Check.Http(url, Duration.ofSeconds(20), Duration.ofSeconds(20), null)).get(60, TimeUnit.SECONDS);
+            assertEquals(Status.CRITICAL, rebound.status());
+            assertTrue(rebound.note().startsWith("refused: 169.254.169.254"), rebound.note());
+            assertEquals(2, t.probes().size(), "the rebound probe never connected anywhere");
+            probe.close();
+        }
+    }
+
+    @Test
+    void aProbeToARefusedAddressNeverConnects() throws Exception {
+        try (HttpTarget t = new HttpTarget(); RawTarget raw = new RawTarget(RawTarget.Mode.ACCEPT);
+             CheckTargets strict = new CheckTargets(AddressPolicy.allowing(List.of()), CheckTargets.SYSTEM,
+                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            HttpProbe probe = new HttpProbe(vertx, "t1", 4, strict);
+            TcpProbe tcpProbe = new TcpProbe(vertx, strict);
+            ProbeResult viaName = probe.run(new Check.Http(t.url("/health").replace("127.0.0.1", "localhost"),
+                    Duration.ofSeconds(20), Duration.ofSeconds(20), null)).get(60, TimeUnit.SECONDS);
+            ProbeResult literal = probe.run(new Check.Http(t.url("/health"), Duration.ofSeconds(20), Duration.ofSeconds(20), null))
+                    .get(60, TimeUnit.SECONDS);
+            ProbeResult tcpMapped = tcpProbe.run(new Check.Tcp("[::ffff:127.0.0.1]:" + raw.port(), Duration.ofSeconds(5),
+                    Duration.ofSeconds(5), null)).get(60, TimeUnit.SECONDS);
+            for (ProbeResult r : List.of(viaName, literal, tcpMapped)) {
+                assertEquals(Status.CRITICAL, r.status());
+                assertTrue(r.note().startsWith("refused: "), r.note());
+            }
+            assertEquals(List.of(), t.probes(), "the target saw no request");
+            probe.close();
+            tcpProbe.close();
         }
     }
 

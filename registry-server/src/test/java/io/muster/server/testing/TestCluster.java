@@ -140,7 +140,9 @@ public final class TestCluster implements AutoCloseable {
                 "--raft", "127.0.0.1:" + ports.get(i).raft(),
                 "--dns", "127.0.0.1:" + ports.get(i).dns(),
                 "--peers", i < initialMembers ? peers() : peers() + "," + peer(i)));
-        Map<String, String> flags = new HashMap<>(Map.of("election-timeout", "500ms", "shutdown-timeout", "2s"));
+        // Test targets listen on loopback, which checks reach only when allowed (a test may override it).
+        Map<String, String> flags = new HashMap<>(Map.of("election-timeout", "500ms", "shutdown-timeout", "2s",
+                "check-allow", "127.0.0.0/8"));
         flags.putAll(extra);
         flags.putAll(memberFlags.getOrDefault(i, Map.of()));
         flags.forEach((k, v) -> {
