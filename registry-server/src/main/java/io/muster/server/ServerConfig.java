@@ -1,5 +1,6 @@
 package io.muster.server;
 
+import io.muster.server.acl.AclSettings;
 import io.muster.server.check.CheckSettings;
 import io.muster.server.lease.LeaseSettings;
 import io.muster.store.model.GoDuration;
@@ -32,7 +33,8 @@ public record ServerConfig(
         Duration dnsTtl,
         String dnsDomain,
         Duration shutdownTimeout,
-        CheckSettings checks) {
+        CheckSettings checks,
+        AclSettings acl) {
 
     /** host:port; an IPv6 host is written in brackets. */
     public record HostPort(String host, int port) {
@@ -95,6 +97,8 @@ public record ServerConfig(
         option("check-concurrency", "256", "most HTTP/TCP probes in flight at once on one member");
         option("check-member-timeout", "3s", "a member the leader has not heard from this long hands its checks to the others");
         option("check-batch-interval", "200ms", "how long check transitions are collected into one log entry");
+        option("acl-default-policy", "allow", "what a request without a token, or a token no rule covers, may do: allow or deny (deny recommended, docs/acl.md)");
+        option("acl-bootstrap-token", "", "secret of a management token the leader creates if the cluster was never bootstrapped; ignored afterwards");
     }
 
     private static void option(String name, String dflt, String description) {
@@ -177,7 +181,8 @@ public record ServerConfig(
                         integer(values, "check-success-threshold"),
                         integer(values, "check-concurrency"),
                         duration(values, "check-member-timeout"),
-                        duration(values, "check-batch-interval")));
+                        duration(values, "check-batch-interval")),
+                AclSettings.parse(values.get("acl-default-policy"), values.get("acl-bootstrap-token")));
     }
 
     private static Duration duration(Map<String, String> values, String name) {
