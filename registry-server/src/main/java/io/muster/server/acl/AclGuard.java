@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.muster.server.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.util.Optional;
 
 /**
@@ -41,9 +42,12 @@ public final class AclGuard {
         return resolver;
     }
 
-    /** The first handler of a route that needs {@code need}. */
+    /**
+     * The first handler of a route that needs {@code need}. Vert.x runs body handlers before user handlers; marked
+     * as a security policy, this one runs before the body is read, so a refused caller gets nothing buffered.
+     */
     public Handler<RoutingContext> require(Need need) {
-        return ctx -> check(ctx, need);
+        return (SecurityPolicyHandler) ctx -> check(ctx, need);
     }
 
     private void check(RoutingContext ctx, Need need) {

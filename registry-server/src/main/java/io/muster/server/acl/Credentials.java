@@ -53,7 +53,7 @@ public final class Credentials {
         if (value == null) {
             return new None();
         }
-        String token = value.trim();
+        String token = spaces(value);
         return Secrets.isWellFormed(token) ? new Secret(token) : new Malformed(HEADER + " does not hold a well-formed token");
     }
 
@@ -61,13 +61,26 @@ public final class Credentials {
         if (authorization == null) {
             return new None();
         }
-        String a = authorization.trim();
+        String a = spaces(authorization);
         int space = a.indexOf(' ');
         String scheme = (space < 0 ? a : a.substring(0, space)).toLowerCase(Locale.ROOT);
         if (!scheme.equals("bearer")) {
             return new None();
         }
-        String token = space < 0 ? "" : a.substring(space + 1).trim();
+        String token = space < 0 ? "" : spaces(a.substring(space + 1));
         return Secrets.isWellFormed(token) ? new Secret(token) : new Malformed("Authorization: Bearer does not hold a well-formed token");
+    }
+
+    /** Strips spaces and tabs only ({@link String#trim} would also drop control characters a token must not hold). */
+    private static String spaces(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return s.substring(from, to);
     }
 }

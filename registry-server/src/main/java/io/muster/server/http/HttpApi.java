@@ -24,7 +24,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -91,8 +90,6 @@ public final class HttpApi {
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metricsText.get()));
 
-        // What matched no route still has its body read (and limited) before the 404 or 405 is sent.
-        routes.infrastructure(router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)));
         routes.infrastructure(router.route().failureHandler(HttpApi::failure));
         routes.verify();
         // A path or query that cannot be decoded fails before any route matches, so only an error handler sees it.
