@@ -26,7 +26,9 @@ class AclReplicationTest {
 
     @Test
     void tokensReplicateAndSurviveARestartAndASnapshotInstall() throws Exception {
-        cluster = new TestCluster(3, Map.of("acl-default-policy", "deny", "acl-bootstrap-token", ROOT)).start();
+        // Small snapshots and segments, so the log a wiped member would need is purged (as in ReplicationTest).
+        cluster = new TestCluster(3, Map.of("acl-default-policy", "deny", "acl-bootstrap-token", ROOT,
+                "snapshot-threshold", "64", "raft-segment-size", "16384")).start();
         AclCalls calls = new AclCalls(cluster);
         calls.awaitKnownEverywhere(ROOT, 3);
         int leader = cluster.awaitLeader(Duration.ofSeconds(10));
@@ -52,13 +54,13 @@ class AclReplicationTest {
         int other = 3 - leader - victim;
         String[] late = calls.createToken(leader, ROOT, "ops");
         assertEquals(200, calls.send(leader, "DELETE", "/v1/acl/tokens/" + made[0], (byte[]) null, ROOT).status());
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 150; i++) {
             assertEquals(200, calls.send(i % 2 == 0 ? leader : other, "PUT", "/v1/services/s/instances/i" + i,
                     "{\"address\":\"10.0.0.1\",\"port\":80}", ROOT).status());
         }
         cluster.server(leader).node().takeSnapshot();
         cluster.server(other).node().takeSnapshot();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 80; i++) {
             assertEquals(200, calls.send(leader, "PUT", "/v1/services/s/instances/j" + i, "{\"address\":\"10.0.0.1\",\"port\":80}", ROOT).status());
         }
         cluster.server(leader).node().takeSnapshot();
