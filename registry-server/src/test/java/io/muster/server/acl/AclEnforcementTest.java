@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.muster.client.MusterClient;
+import io.muster.client.MusterException;
+import io.muster.client.Registration;
+import io.muster.client.RegistrationHandle;
+import io.muster.client.ServiceView;
 import io.muster.server.http.HttpApi;
 import io.muster.server.testing.TestCluster;
 import io.muster.store.catalog.SnapshotFormat;
@@ -241,6 +246,33 @@ class AclEnforcementTest {
         assertEquals(declared.keySet(), walked, "every declared route was walked");
         assertTrue(walked.contains("GET /health/ready") && walked.contains("PUT /v1/snapshot") && walked.size() >= 26, walked.toString());
         assertEquals(200, calls.get(0, "/health/live", "junk token").status(), "health ignores tokens");
+    }
+
+    @Test
+    void theJavaClientSendsItsTokenOnEveryRequest() throws Exception {
+        String[] writer = calls.createToken(0, ROOT, "web-read", "web-write-" + ensureWritePolicy());
+        calls.awaitKnownEverywhere(writer[1], 3);
+        try (MusterClient client = MusterClient.builder().members(cluster.url(0), cluster.url(1), cluster.url(2))
+                .token(writer[1]).build();
+             MusterClient readOnly = MusterClient.builder().members(cluster.url(1)).token(reader)
+                     .retryPolicy(io.muster.client.RetryPolicy.exponentialBackoff(Duration.ofMillis(10), Duration.ofMillis(50), 2)).build()) {
+            RegistrationHandle handle = client.register(Registration.builder("web", "from-client").address("10.0.0.7").port(8080).build());
+            try (ServiceView view = readOnly.serviceView("web")) {
+                TestCluster.await("the read-only client sees the registration", Duration.ofSeconds(30),
+                        () -> view.endpoints().stream().anyMatch(e -> e.port() == 8080 && "10.0.0.7".equals(e.address())));
+            }
+            MusterException refused = org.junit.jupiter.api.Assertions.assertThrows(MusterException.class, () ->
+                    readOnly.register(Registration.builder("web", "not-allowed").address("10.0.0.8").port(8080).build()));
+            assertEquals(403, refused.status(), refused::toString);
+            assertEquals("permission_denied", refused.code().orElse(""));
+            handle.close();
+        }
+    }
+
+    private static String ensureWritePolicy() {
+        assertEquals(200, calls.send(0, "PUT", "/v1/acl/policies/web-write-rw",
+                "{\"rules\":[{\"service\":\"web\",\"access\":\"write\"}]}", ROOT).status());
+        return "rw";
     }
 
     @Test
