@@ -79,7 +79,7 @@ final class AclCalls {
         for (int i = 0; i < members; i++) {
             int m = i;
             if (cluster.running(m)) {
-                TestCluster.await("token known on member " + m, Duration.ofSeconds(30),
+                TestCluster.await("token known on member " + m, Duration.ofSeconds(90),
                         () -> get(m, "/v1/acl/whoami", secret).status() == 200);
             }
         }
