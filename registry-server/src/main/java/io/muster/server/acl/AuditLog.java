@@ -25,10 +25,12 @@ final class AuditLog {
 
     /** Logs the write once its answer is sent, with the status it got. */
     static void onEnd(RoutingContext ctx, String who) {
+        // Described now, while the declared route is current: a failure is answered from the failure handler's route.
+        String line = describe(ctx, who);
+        boolean heartbeat = isHeartbeat(ctx);
         ctx.addEndHandler(done -> {
-            String line = describe(ctx, who);
             int status = ctx.response().getStatusCode();
-            if (isHeartbeat(ctx) && status < 400) {
+            if (heartbeat && status < 400) {
                 LOG.debug("write {} status={}", line, status);
             } else {
                 LOG.info("write {} status={}", line, status);
