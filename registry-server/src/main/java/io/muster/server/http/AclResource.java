@@ -10,6 +10,8 @@ import io.muster.store.acl.Token;
 import io.muster.store.catalog.Catalog;
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
+import io.muster.store.raft.Consistency;
+import io.muster.store.raft.RaftNode;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -29,11 +31,13 @@ import org.slf4j.LoggerFactory;
 final class AclResource {
     private static final Logger LOG = LoggerFactory.getLogger(AclResource.class);
     private final Writes writes;
+    private final RaftNode node;
     private final Catalog catalog;
 
-    AclResource(Writes writes, Catalog catalog) {
+    AclResource(Writes writes, RaftNode node) {
         this.writes = writes;
-        this.catalog = catalog;
+        this.node = node;
+        this.catalog = node.catalog();
     }
 
     void listPolicies(RoutingContext ctx) {
@@ -75,6 +79,23 @@ final class AclResource {
 
     void createToken(RoutingContext ctx) {
         AclBodies.TokenBody b = AclBodies.token(Bodies.jsonBody(ctx, true));
+        if (b.policies().stream().allMatch(p -> catalog.acl().policy(p).isPresent())) {
+            createToken(ctx, b);
+            return;
+        }
+        // A policy just made through another member may not be applied here yet: catch up with the leader first.
+        Future.fromCompletionStage(node.readBarrier(Consistency.DEFAULT), ctx.vertx().getOrCreateContext())
+                .onSuccess(applied -> {
+                    try {
+                        createToken(ctx, b);
+                    } catch (ApiException e) {
+                        Replies.error(ctx, e);
+                    }
+                })
+                .onFailure(t -> Replies.error(ctx, t));
+    }
+
+    private void createToken(RoutingContext ctx, AclBodies.TokenBody b) {
         AclState acl = catalog.acl();
         for (String p : b.policies()) {
             if (acl.policy(p).isEmpty()) {

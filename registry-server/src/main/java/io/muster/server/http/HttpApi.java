@@ -45,7 +45,7 @@ public final class HttpApi {
         var reads = new ServiceReads(node, watches);
         var cluster = new ClusterResource(node);
         var health = new HealthResource(node, shuttingDown);
-        var acls = new AclResource(writes, node.catalog());
+        var acls = new AclResource(writes, node);
 
         Router router = Router.router(vertx);
         Routes routes = new Routes(router, acl);
