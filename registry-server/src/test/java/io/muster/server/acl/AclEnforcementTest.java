@@ -58,6 +58,11 @@ class AclEnforcementTest {
                     "{\"address\":\"10.0.0.1\",\"port\":80}", ROOT).status());
         }
         calls.awaitKnownEverywhere(reader, 3);
+        // Members publish their addresses once at start; the byte-for-byte comparison must not see that happen.
+        TestCluster.await("every member published", Duration.ofSeconds(60), () -> {
+            int leader = cluster.awaitLeader(Duration.ofSeconds(10));
+            return cluster.server(leader).node().catalog().members().size() == 3;
+        });
     }
 
     @AfterAll
