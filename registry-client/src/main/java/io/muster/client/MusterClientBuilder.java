@@ -41,6 +41,7 @@ public final class MusterClientBuilder {
     private Path cacheDirectory;
     private Clock clock;
     private javax.net.ssl.SSLContext sslContext;
+    private String token;
 
     MusterClientBuilder() {
     }
@@ -172,6 +173,26 @@ public final class MusterClientBuilder {
     }
 
     /**
+     * The ACL token (its secret) to send as {@code Authorization: Bearer} on every request; none by default, which
+     * a registry on {@code --acl-default-policy deny} refuses with {@code 401}. Registering needs {@code write} on
+     * the service, watching needs {@code read}.
+     *
+     * @throws IllegalArgumentException if it is empty, longer than 256 characters, or holds characters no token has
+     */
+    public MusterClientBuilder token(String secret) {
+        Objects.requireNonNull(secret, "token");
+        if (token != null) {
+            throw new IllegalStateException("token was already set");
+        }
+        if (secret.isEmpty() || secret.length() > 256 || !secret.matches("[A-Za-z0-9._~+/=-]+")) {
+            // The message must not echo the value: it is a secret.
+            throw new IllegalArgumentException("token must be 1 to 256 of A-Z a-z 0-9 - . _ ~ + / =");
+        }
+        this.token = secret;
+        return this;
+    }
+
+    /**
      * Builds the client and starts its threads; it connects lazily.
      *
      * @throws IllegalStateException if no members were given
@@ -189,7 +210,8 @@ public final class MusterClientBuilder {
                 protectThreshold == null ? 0.0 : protectThreshold,
                 Optional.ofNullable(cacheDirectory),
                 clock == null ? Clock.systemUTC() : clock,
-                Optional.ofNullable(sslContext)));
+                Optional.ofNullable(sslContext),
+                Optional.ofNullable(token)));
     }
 
     private static URI parseMember(String address) {

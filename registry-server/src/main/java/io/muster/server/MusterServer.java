@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.muster.server.acl.AclBootstrap;
+import io.muster.server.acl.AclGuard;
+import io.muster.server.acl.AclResolver;
 import io.muster.server.http.HttpApi;
 import io.muster.server.lease.HeartbeatRouter;
 import io.muster.server.lease.LeaseManager;
@@ -50,6 +53,8 @@ public final class MusterServer implements AutoCloseable {
     private volatile boolean shuttingDown;
     private volatile boolean closed;
     private Thread publisher;
+    private AclBootstrap bootstrap;
+    private io.vertx.ext.web.Router router;
 
     public MusterServer(ServerConfig config) {
         this(config, Clock.systemUTC());
@@ -103,7 +108,9 @@ public final class MusterServer implements AutoCloseable {
                 connections, limitMetrics);
         io.micrometer.core.instrument.Gauge.builder("muster_http_connections", connections::open)
                 .description("HTTP connections open on this node").register(meters);
-        var router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown, httpLimits);
+        AclResolver acl = new AclResolver(catalog, config.acl());
+        router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown, httpLimits,
+                new AclGuard(acl, meters));
         // Plain HTTP/1.1 (the contract's API): no h2c upgrade or WebSocket compression handlers in every pipeline.
         HttpServerOptions httpOptions = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
                 .setHttp2ClearTextEnabled(false)
@@ -116,10 +123,14 @@ public final class MusterServer implements AutoCloseable {
                 .invalidRequestHandler(HttpApi::invalidRequest)
                 .listen(config.http().port(), config.http().host()));
         if (config.dns().port() != 0) {
-            dns = new io.muster.server.dns.DnsServer(vertx, catalog, config.dnsDomain(), config.dnsTtl(), meters);
+            // DNS answers as a request without a token would (docs/acl.md).
+            dns = new io.muster.server.dns.DnsServer(vertx, catalog, config.dnsDomain(), config.dnsTtl(), meters,
+                    service -> acl.anonymous().rules().service(service).allows(io.muster.store.acl.Access.READ));
             await(dns.start(config.dns().host(), config.dns().port()));
         }
         leases.start();
+        bootstrap = new AclBootstrap(node, vertx, config.acl());
+        bootstrap.start();
         checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), checkTargets, io.muster.server.time.Ticker.system(), meters);
         checks.start();
         publisher = new Thread(this::publishSelf, "muster-publish-" + config.id());
@@ -160,6 +171,11 @@ public final class MusterServer implements AutoCloseable {
 
     public int httpPort() {
         return http.actualPort();
+    }
+
+    /** The HTTP API's routes (tests walk them: every route must declare what it needs). */
+    public io.vertx.ext.web.Router router() {
+        return router;
     }
 
     public LeaseManager leases() {
@@ -220,6 +236,9 @@ public final class MusterServer implements AutoCloseable {
         }
         if (checkTargets != null) {
             checkTargets.close();
+        }
+        if (bootstrap != null) {
+            bootstrap.close();
         }
         if (publisher != null) {
             publisher.interrupt();

@@ -1,5 +1,6 @@
 package io.muster.server;
 
+import io.muster.server.acl.AclSettings;
 import io.muster.server.check.CheckSettings;
 import io.muster.server.lease.LeaseSettings;
 import io.muster.server.limit.LimitSettings;
@@ -35,7 +36,9 @@ public record ServerConfig(
         CheckSettings checks,
         LimitSettings limits,
         java.util.Optional<io.muster.server.tls.HttpTls> httpTls,
-        java.util.Optional<io.muster.store.raft.RaftTls> raftTls) {
+        java.util.Optional<io.muster.store.raft.RaftTls> raftTls,
+
+        AclSettings acl) {
 
     /** host:port; an IPv6 host is written in brackets. */
     public record HostPort(String host, int port) {
@@ -116,6 +119,8 @@ public record ServerConfig(
         option("max-connections-per-client", "0", "open HTTP connections per client address (0: unlimited)");
         option("http-idle-timeout", "5m", "an HTTP connection with no request in progress for this long is closed");
         option("max-restore-size", "268435456", "most bytes a snapshot restore may inflate to; a larger one is refused with 413");
+        option("acl-default-policy", "allow", "what a request without a token, or a token no rule covers, may do: allow or deny (deny recommended, docs/acl.md)");
+        option("acl-bootstrap-token", "", "secret of a management token the leader creates if the cluster was never bootstrapped; ignored afterwards");
     }
 
     private static void option(String name, String dflt, String description) {
@@ -223,7 +228,8 @@ public record ServerConfig(
                         v.duration("check-batch-interval", Duration.ofMillis(10), Duration.ofSeconds(10))),
                 limits,
                 io.muster.server.tls.HttpTls.fromFlags(values.get("tls-cert"), values.get("tls-key"), values.get("tls-client-ca")),
-                io.muster.store.raft.RaftTls.fromFlags(values.get("raft-tls-cert"), values.get("raft-tls-key"), values.get("raft-tls-ca")));
+                io.muster.store.raft.RaftTls.fromFlags(values.get("raft-tls-cert"), values.get("raft-tls-key"), values.get("raft-tls-ca")),
+                AclSettings.parse(values.get("acl-default-policy"), values.get("acl-bootstrap-token")));
     }
 
     public RaftSettings raftSettings(java.time.Clock clock) {

@@ -1,5 +1,8 @@
 package io.muster.store.catalog;
 
+import io.muster.store.acl.AclState;
+import io.muster.store.acl.Policy;
+import io.muster.store.acl.Token;
 import io.muster.store.command.Command;
 import io.muster.store.command.Entry;
 import io.muster.store.command.Result;
@@ -47,6 +50,7 @@ public final class Catalog {
      * take it, since each service is published as one immutable value.
      */
     private final java.util.concurrent.locks.ReentrantReadWriteLock exportLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private volatile AclState acl = AclState.EMPTY;
     private volatile long changeIndex;
     private volatile long appliedIndex;
     /** The index of the last entry that removed a service: what an absent service answers as its index. */
@@ -125,6 +129,11 @@ public final class Catalog {
         return Optional.ofNullable(options.get(name));
     }
 
+    /** Tokens and policies, as of the last applied entry: one immutable value, so a request sees one whole state. */
+    public AclState acl() {
+        return acl;
+    }
+
     public Map<String, Member> members() {
         return Map.copyOf(members);
     }
@@ -199,6 +208,8 @@ public final class Catalog {
             } else if (command instanceof Command.SetOption o) {
                 options.put(o.name(), o.value());
                 code = Result.Code.OK;
+            } else if (command instanceof Command.AclChange a) {
+                code = applyAcl(a, index, entry.time());
             } else if (command instanceof Command.Restore r) {
                 code = restore(r, index, touched);
                 restored |= code == Result.Code.OK;
@@ -386,6 +397,24 @@ public final class Catalog {
         return Result.Code.OK;
     }
 
+    private Result.Code applyAcl(Command.AclChange change, long index, long time) {
+        AclState.Outcome o;
+        if (change instanceof Command.PutPolicy p) {
+            o = acl.putPolicy(p.policy(), index);
+        } else if (change instanceof Command.DeletePolicy d) {
+            o = acl.deletePolicy(d.name(), index);
+        } else if (change instanceof Command.CreateToken t) {
+            o = acl.createToken(new Token(t.accessor(), t.secretSha256(), t.description(), t.policies(), time), index);
+        } else if (change instanceof Command.DeleteToken d) {
+            o = acl.deleteToken(d.accessor(), index);
+        } else {
+            Command.BootstrapAcl b = (Command.BootstrapAcl) change;
+            o = acl.bootstrap(new Token(b.accessor(), b.secretSha256(), b.description(), List.of(Policy.MANAGEMENT), time), index);
+        }
+        acl = o.state();
+        return o.accepted() ? Result.Code.OK : o.found() ? Result.Code.INVALID : Result.Code.NOT_FOUND;
+    }
+
     private Result.Code publishMember(Command.PublishMember m) {
         members.put(m.member().id(), m.member());
         return Result.Code.OK;
@@ -418,6 +447,11 @@ public final class Catalog {
         instanceCount = countInstances();
         renewals.putAll(data.renewals());
         graceFrom.putAll(data.graceFromOrEmpty());
+        // A backup made before ACLs (no acl section) keeps today's tokens: restoring it must not lock everyone out.
+        if (data.acl() != null) {
+            AclState.Data d = data.acl();
+            acl = AclState.of(new AclState.Data(d.policies(), d.tokens(), d.bootstrapped(), index));
+        }
         // Members describe the running cluster, not the backup's: keep ours.
         return Result.Code.OK;
     }
@@ -544,6 +578,7 @@ public final class Catalog {
             options.putAll(data.options());
             options.remove(REMOVED_INDEX_SLOT);
         }
+        acl = AclState.of(data.acl());
         changeIndex = data.changeIndex();
         appliedIndex = data.appliedIndex();
         if (!services.isEmpty()) {
@@ -567,9 +602,12 @@ public final class Catalog {
         services.values().stream()
                 .sorted(java.util.Comparator.comparing(ServiceEntry::name))
                 .forEach(e -> list.add(new SnapshotData.ServiceData(e.name(), e.index(), e.instances())));
-        return new SnapshotData(SnapshotFormat.FORMAT, SnapshotFormat.VERSION, appliedIndex, changeIndex, list,
+        // Without ACL state the file is version 1, readable by the previous release (rolling upgrades, old backups).
+        AclState a = acl;
+        return new SnapshotData(SnapshotFormat.FORMAT, a.isEmpty() ? SnapshotFormat.FIRST_VERSION : SnapshotFormat.VERSION,
+                appliedIndex, changeIndex, list,
                 new TreeMap<>(renewals), members.values().stream().sorted(java.util.Comparator.comparing(Member::id)).toList(),
-                exportedOptions(), graceFrom.isEmpty() ? null : new TreeMap<>(graceFrom));
+                exportedOptions(), graceFrom.isEmpty() ? null : new TreeMap<>(graceFrom), a.isEmpty() ? null : a.export());
     }
 
     /**

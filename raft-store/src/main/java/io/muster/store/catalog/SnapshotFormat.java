@@ -13,10 +13,12 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The snapshot file: gzip-compressed JSON with a format name and version up front. The same file serves
  * Raft snapshots and operator backups. A reader refuses other formats and versions it does not know.
+ * Version 2 adds the ACL state ({@code acl}); a catalog without ACL state is still written as version 1.
  */
 public final class SnapshotFormat {
     public static final String FORMAT = "muster-snapshot";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    public static final int FIRST_VERSION = 1;
     /**
      * The most a restore may inflate to when it is applied, on every member alike (flags may differ; this may not):
      * a gzip bomb in a {@code Restore} entry must not take the apply thread's memory. The server's
@@ -70,8 +72,12 @@ public final class SnapshotFormat {
         if (!FORMAT.equals(data.format())) {
             throw new IOException("not a Muster snapshot (format " + data.format() + ")");
         }
-        if (data.version() != VERSION) {
-            throw new IOException("unsupported snapshot version " + data.version() + "; this build reads " + VERSION);
+        if (data.version() < FIRST_VERSION || data.version() > VERSION) {
+            throw new IOException("unsupported snapshot version " + data.version() + "; this build reads "
+                    + FIRST_VERSION + " to " + VERSION);
+        }
+        if (data.acl() != null && (data.version() < 2 || !data.acl().complete())) {
+            throw new IOException("incomplete Muster snapshot (acl)");
         }
         if (data.services() == null || data.renewals() == null || data.members() == null || hasNulls(data)) {
             throw new IOException("incomplete Muster snapshot");

@@ -3,9 +3,11 @@ package io.muster.store.command;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.muster.store.acl.Policy;
 import io.muster.store.model.InstanceSpec;
 import io.muster.store.model.Member;
 import io.muster.store.model.Status;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +28,12 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.PublishMember.class, name = "member"),
     @JsonSubTypes.Type(value = Command.Restore.class, name = "restore"),
     @JsonSubTypes.Type(value = Command.SetOption.class, name = "option"),
-    @JsonSubTypes.Type(value = Command.Takeover.class, name = "takeover")})
+    @JsonSubTypes.Type(value = Command.Takeover.class, name = "takeover"),
+    @JsonSubTypes.Type(value = Command.PutPolicy.class, name = "acl-policy"),
+    @JsonSubTypes.Type(value = Command.DeletePolicy.class, name = "acl-policy-delete"),
+    @JsonSubTypes.Type(value = Command.CreateToken.class, name = "acl-token"),
+    @JsonSubTypes.Type(value = Command.DeleteToken.class, name = "acl-token-delete"),
+    @JsonSubTypes.Type(value = Command.BootstrapAcl.class, name = "acl-bootstrap")})
 public sealed interface Command {
 
     /**
@@ -132,5 +139,32 @@ public sealed interface Command {
             t = k.term();
         }
         return t == null ? 0 : t;
+    }
+
+    /**
+     * A change to the ACL state. Log format version 1 knows none of these, so an entry carrying one is written as
+     * version 2 (see {@link EntryCodec}). Secrets never travel: tokens carry the SHA-256 of theirs, chosen with a
+     * secure random by the member that proposes them, so apply stays deterministic.
+     */
+    sealed interface AclChange extends Command {
+    }
+
+    /** Creates or replaces a policy. */
+    record PutPolicy(Policy policy) implements AclChange {
+    }
+
+    /** Deletes a policy; tokens naming it lose its rules. */
+    record DeletePolicy(String name) implements AclChange {
+    }
+
+    /** Creates a token; every policy it names must exist. */
+    record CreateToken(String accessor, String secretSha256, String description, List<String> policies) implements AclChange {
+    }
+
+    record DeleteToken(String accessor) implements AclChange {
+    }
+
+    /** Creates the first management token, once per cluster: refused after any bootstrap. */
+    record BootstrapAcl(String accessor, String secretSha256, String description) implements AclChange {
     }
 }

@@ -10,10 +10,14 @@ import java.util.List;
 /**
  * Wire format of a log entry: {@code [version byte][8-byte leader time][JSON array of commands]}.
  * The time sits in a fixed slot so the leader can stamp it without parsing the commands again.
- * Version 1 is the only one; an unknown version fails loudly rather than applying garbage.
+ * Version 2 has the same layout and adds the ACL commands ({@link Command.AclChange}); an entry without them is
+ * still written as version 1, so members of the previous release keep reading it during a rolling upgrade, and
+ * one that meets a version 2 entry stops with a clear message instead of a parse error. An unknown version fails
+ * loudly rather than applying garbage.
  */
 public final class EntryCodec {
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
+    private static final byte FIRST_VERSION = 1;
     private static final int HEADER = 9;
     private static final TypeReference<List<Command>> COMMANDS = new TypeReference<>() {
     };
@@ -25,7 +29,8 @@ public final class EntryCodec {
         try {
             byte[] json = Json.mapper().writerFor(COMMANDS).writeValueAsBytes(entry.commands());
             ByteBuffer buf = ByteBuffer.allocate(HEADER + json.length);
-            buf.put(VERSION).putLong(entry.time()).put(json);
+            byte version = entry.commands().stream().anyMatch(c -> c instanceof Command.AclChange) ? VERSION : FIRST_VERSION;
+            buf.put(version).putLong(entry.time()).put(json);
             return buf.array();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -33,7 +38,7 @@ public final class EntryCodec {
     }
 
     public static Entry decode(byte[] bytes) {
-        if (bytes.length < HEADER || bytes[0] != VERSION) {
+        if (bytes.length < HEADER || !known(bytes[0])) {
             throw new IllegalArgumentException("unknown log entry format (" + bytes.length + " bytes, version "
                     + (bytes.length > 0 ? bytes[0] : -1) + ")");
         }
@@ -52,11 +57,15 @@ public final class EntryCodec {
 
     /** Returns a copy of {@code bytes} with the leader's time in the time slot. */
     public static byte[] stamp(byte[] bytes, long time) {
-        if (bytes.length < HEADER || bytes[0] != VERSION) {
+        if (bytes.length < HEADER || !known(bytes[0])) {
             throw new IllegalArgumentException("unknown log entry format");
         }
         byte[] copy = bytes.clone();
         ByteBuffer.wrap(copy, 1, 8).putLong(time);
         return copy;
+    }
+
+    private static boolean known(byte version) {
+        return version >= FIRST_VERSION && version <= VERSION;
     }
 }

@@ -104,11 +104,11 @@ class SnapshotFormatTest {
     @Test
     void unknownVersionIsRefusedNamingBothVersions() throws IOException {
         ObjectNode json = json(SnapshotFormat.toBytes(sample()));
-        json.put("version", 2);
+        json.put("version", 3);
 
         String message = messageOfRefused(gzip(json.toString()));
 
-        assertTrue(message.contains("version 2") && message.contains("reads 1"), message);
+        assertTrue(message.contains("version 3") && message.contains("reads 1 to 2"), message);
     }
 
     @Test

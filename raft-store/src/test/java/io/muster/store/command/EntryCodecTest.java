@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.muster.store.acl.Access;
+import io.muster.store.acl.Policy;
+import io.muster.store.acl.Rule;
 import io.muster.store.model.InstanceSpec;
 import io.muster.store.model.Member;
 import io.muster.store.model.Status;
@@ -43,7 +46,28 @@ class EntryCodecTest {
                 new Command.Checkpoint(Map.of("web/web-1", T0, "db/db-1", T0 + 1)),
                 new Command.Checkpoint(Map.of()),
                 new Command.PublishMember(new Member("n1", "127.0.0.1:8700", "127.0.0.1:8753")),
-                new Command.SetOption("selfPreservation", "false"));
+                new Command.SetOption("selfPreservation", "false"),
+                new Command.PutPolicy(new Policy("web-rw", "web and metrics", List.of(
+                        new Rule.Service("web", false, Access.WRITE), new Rule.Service("", true, Access.DENY),
+                        new Rule.Operator(Access.READ), new Rule.Acl(Access.DENY)))),
+                new Command.PutPolicy(new Policy("empty", null, List.of())),
+                new Command.DeletePolicy("web-rw"),
+                new Command.CreateToken("3f1c-accessor", "ab".repeat(32), "ci deployer", List.of("web-rw", "management")),
+                new Command.CreateToken("a2", "cd".repeat(32), null, List.of()),
+                new Command.DeleteToken("3f1c-accessor"),
+                new Command.BootstrapAcl("b-accessor", "ef".repeat(32), "bootstrap token"));
+    }
+
+    @Test
+    void entriesWithAclCommandsAreVersion2AndOthersStayVersion1() {
+        // Members of the previous release read every entry but ACL ones, and refuse those by their version.
+        for (Command c : everyCommand().toList()) {
+            byte version = EntryCodec.encode(new Entry(T0, List.of(c)))[0];
+            assertEquals(c instanceof Command.AclChange ? 2 : 1, version, c.toString());
+        }
+        byte[] mixed = EntryCodec.encode(new Entry(T0, List.of(new Command.SetOption("a", "b"), new Command.DeletePolicy("p"))));
+        assertEquals(2, mixed[0]);
+        assertEquals(T0 + 1, EntryCodec.decode(EntryCodec.stamp(mixed, T0 + 1)).time());
     }
 
     @ParameterizedTest
@@ -106,13 +130,13 @@ class EntryCodecTest {
     @Test
     void stampRefusesBytesThatAreNotAnEntry() {
         assertThrows(IllegalArgumentException.class, () -> EntryCodec.stamp(new byte[3], T0));
-        byte[] v2 = EntryCodec.encode(new Entry(0, List.of()));
-        v2[0] = 2;
-        assertThrows(IllegalArgumentException.class, () -> EntryCodec.stamp(v2, T0));
+        byte[] v3 = EntryCodec.encode(new Entry(0, List.of()));
+        v3[0] = 3;
+        assertThrows(IllegalArgumentException.class, () -> EntryCodec.stamp(v3, T0));
     }
 
     @ParameterizedTest
-    @ValueSource(bytes = {0, 2, 9, -1, '['})
+    @ValueSource(bytes = {0, 3, 9, -1, '['})
     void unknownVersionIsRefused(byte version) {
         byte[] bytes = EntryCodec.encode(new Entry(T0, List.of(new Command.SetOption("a", "b"))));
         bytes[0] = version;

@@ -2,6 +2,9 @@ package io.muster.store.compat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.muster.store.acl.Access;
+import io.muster.store.acl.Policy;
+import io.muster.store.acl.Rule;
 import io.muster.store.catalog.Catalog;
 import io.muster.store.catalog.SnapshotFormat;
 import io.muster.store.command.Command;
@@ -40,6 +43,15 @@ public final class CompatFixtures {
     /** Version 1 entries holding the term-bound commands added for design rule 6a (issue 15). */
     public static final String TERMS_DIR = "/compat/log-v1-terms/";
     public static final String TERMS_READABLE = "/compat/log-v1-terms/entries.json";
+
+    public static final String LOG_V2_DIR = "/compat/log-v2/";
+    public static final String LOG_V2_READABLE = "/compat/log-v2/entries.json";
+    public static final String SNAPSHOT_V2 = "/compat/snapshot-v2.gz";
+    public static final String SNAPSHOT_V2_READABLE = "/compat/snapshot-v2.json";
+    /** A fixed secret whose SHA-256 the v2 fixtures carry (fixtures only: real secrets come from a secure random). */
+    public static final String SECRET_HASH_1 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    public static final String SECRET_HASH_2 = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
+    public static final String SECRET_HASH_3 = "fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13";
 
     private CompatFixtures() {
     }
@@ -96,6 +108,51 @@ public final class CompatFixtures {
     /** The term every entry of {@link #termsLog()} was appended in. */
     public static final long TERMS_LOG_TERM = 3;
 
+    /**
+     * The version 2 fixture log: entries 7 to 11, after the v1 log, touching every ACL command, plus one v1-only
+     * entry that a v2 writer must still write as version 1.
+     */
+    public static List<Entry> logV2() {
+        Policy webRw = new Policy("web-rw", "deploys web", List.of(
+                new Rule.Service("web", false, Access.WRITE),
+                new Rule.Service("we", true, Access.READ),
+                new Rule.Service("", true, Access.DENY),
+                new Rule.Operator(Access.READ),
+                new Rule.Acl(Access.DENY)));
+        Policy dropped = new Policy("dropped", null, List.of(new Rule.Acl(Access.READ)));
+        return List.of(
+                new Entry(T0 + 6_000, List.of(
+                        new Command.BootstrapAcl("00000000-0000-4000-8000-000000000001", SECRET_HASH_1, "bootstrap token"),
+                        new Command.PutPolicy(webRw),
+                        new Command.PutPolicy(dropped))),
+                new Entry(T0 + 7_000, List.of(
+                        new Command.CreateToken("00000000-0000-4000-8000-000000000002", SECRET_HASH_2, "web deployer",
+                                List.of("web-rw")),
+                        new Command.CreateToken("00000000-0000-4000-8000-000000000003", SECRET_HASH_3, null,
+                                List.of("dropped", "web-rw")),
+                        new Command.CreateToken("00000000-0000-4000-8000-000000000009", SECRET_HASH_3, "same secret",
+                                List.of("web-rw")))),
+                new Entry(T0 + 8_000, List.of(
+                        new Command.DeletePolicy("dropped"),
+                        new Command.DeletePolicy("never-existed"),
+                        new Command.BootstrapAcl("00000000-0000-4000-8000-00000000000a", SECRET_HASH_2, "second bootstrap"))),
+                new Entry(T0 + 9_000, List.of(
+                        new Command.DeleteToken("00000000-0000-4000-8000-000000000003"),
+                        new Command.DeleteToken("00000000-0000-4000-8000-000000000003"))),
+                new Entry(T0 + 10_000, List.of(
+                        new Command.SetOption("selfPreservation", "true"))));
+    }
+
+    /** The catalog the v1 log followed by the v2 log produces. */
+    public static Catalog replayV2() {
+        Catalog catalog = replay();
+        List<Entry> log = logV2();
+        for (int i = 0; i < log.size(); i++) {
+            catalog.apply(log().size() + i + 1, log.get(i));
+        }
+        return catalog;
+    }
+
     /** The catalog the fixture log produces. */
     public static Catalog replay() {
         Catalog catalog = new Catalog();
@@ -125,51 +182,36 @@ public final class CompatFixtures {
         }
     }
 
-    /** Writes the fixtures into {@code args[0]} (the compat resource directory). Run once per format version. */
+    /**
+     * Writes the version 2 fixtures into {@code args[0]} (the compat resource directory). The v1 files were written
+     * once by the v1 build and are never rewritten.
+     */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         if (args.length > 1 && args[1].equals("terms")) {
-            writeLog(dir.resolve("log-v1-terms"), termsLog());
+            writeLog(dir.resolve("log-v1-terms"), termsLog(), 1);
             return;
         }
-        Path logDir = dir.resolve("log-v1");
-        Files.createDirectories(logDir);
-        ArrayNode readable = Json.mapper().createArrayNode();
-        List<Entry> log = log();
-        for (int i = 0; i < log.size(); i++) {
-            byte[] bytes = EntryCodec.encode(log.get(i));
-            Files.write(logDir.resolve("entry-" + (i + 1) + ".bin"), bytes);
-            ObjectNode e = readable.addObject();
-            e.put("index", i + 1);
-            e.put("version", bytes[0]);
-            e.put("time", log.get(i).time());
-            e.set("commands", Json.mapper().readTree(bytes, 9, bytes.length - 9));
-        }
-        Files.writeString(logDir.resolve("entries.json"),
-                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(readable) + "\n");
-        writeSnapshot(dir);
-    }
-
-    private static void writeLog(Path logDir, List<Entry> log) throws IOException {
-        Files.createDirectories(logDir);
-        ArrayNode readable = Json.mapper().createArrayNode();
-        for (int i = 0; i < log.size(); i++) {
-            byte[] bytes = EntryCodec.encode(log.get(i));
-            Files.write(logDir.resolve("entry-" + (i + 1) + ".bin"), bytes);
-            ObjectNode e = readable.addObject();
-            e.put("index", i + 1);
-            e.put("version", bytes[0]);
-            e.put("time", log.get(i).time());
-            e.set("commands", Json.mapper().readTree(bytes, 9, bytes.length - 9));
-        }
-        Files.writeString(logDir.resolve("entries.json"),
-                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(readable) + "\n");
-    }
-
-    private static void writeSnapshot(Path dir) throws IOException {
-        byte[] snapshot = SnapshotFormat.toBytes(replay().export());
-        Files.write(dir.resolve("snapshot-v1.gz"), snapshot);
-        Files.writeString(dir.resolve("snapshot-v1.json"), Json.mapper().writerWithDefaultPrettyPrinter()
+        writeLog(dir.resolve("log-v2"), logV2(), log().size() + 1);
+        byte[] snapshot = SnapshotFormat.toBytes(replayV2().export());
+        Files.write(dir.resolve("snapshot-v2.gz"), snapshot);
+        Files.writeString(dir.resolve("snapshot-v2.json"), Json.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(Json.mapper().readTree(gunzip(snapshot))) + "\n");
+    }
+
+    private static void writeLog(Path logDir, List<Entry> log, int first) throws IOException {
+        Files.createDirectories(logDir);
+        ArrayNode readable = Json.mapper().createArrayNode();
+        for (int i = 0; i < log.size(); i++) {
+            byte[] bytes = EntryCodec.encode(log.get(i));
+            Files.write(logDir.resolve("entry-" + (first + i) + ".bin"), bytes);
+            ObjectNode e = readable.addObject();
+            e.put("index", first + i);
+            e.put("version", bytes[0]);
+            e.put("time", log.get(i).time());
+            e.set("commands", Json.mapper().readTree(bytes, 9, bytes.length - 9));
+        }
+        Files.writeString(logDir.resolve("entries.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(readable) + "\n");
     }
 }

@@ -18,9 +18,23 @@ public record ClientConfig(
         double protectThreshold,
         Optional<Path> cacheDirectory,
         Clock clock,
-        Optional<javax.net.ssl.SSLContext> sslContext) {
+        Optional<javax.net.ssl.SSLContext> sslContext,
+        Optional<String> token) {
 
     public ClientConfig {
         members = List.copyOf(members);
+    }
+
+    /** Without TLS settings or a token. */
+    public ClientConfig(List<URI> members, Duration connectTimeout, Duration requestTimeout, RetryPolicy retryPolicy,
+                        Duration blockingWait, double protectThreshold, Optional<Path> cacheDirectory, Clock clock) {
+        this(members, connectTimeout, requestTimeout, retryPolicy, blockingWait, protectThreshold, cacheDirectory, clock, Optional.empty(), Optional.empty());
+    }
+
+    @Override
+    public String toString() {
+        // Never the token: a config may end up in a log line.
+        return "ClientConfig[members=" + members + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
+                + ", blockingWait=" + blockingWait + ", token=" + (token.isPresent() ? "set" : "none") + "]";
     }
 }

@@ -81,10 +81,12 @@ public final class HttpTransport implements AutoCloseable {
     private final ExecutorService httpExecutor;
     private final HttpClient http;
     private final AtomicInteger preferred = new AtomicInteger();
+    private final java.util.Optional<String> authorization;
 
     HttpTransport(ClientConfig config, ScheduledExecutorService scheduler) {
         this.members = config.members();
         this.retry = config.retryPolicy();
+        this.authorization = config.token().map(t -> "Bearer " + t);
         this.scheduler = scheduler;
         this.httpExecutor = Executors.newCachedThreadPool(new DaemonThreadFactory("muster-client-http-"));
         HttpClient.Builder builder = HttpClient.newBuilder()
@@ -156,6 +158,7 @@ public final class HttpTransport implements AutoCloseable {
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(member + request.path()))
                     .timeout(request.timeout())
                     .header("Accept", "application/json");
+            authorization.ifPresent(a -> builder.header("Authorization", a));
             if (request.body() == null) {
                 builder.method(request.method(), HttpRequest.BodyPublishers.noBody());
             } else {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -39,6 +40,7 @@ final class DnsAnswers {
     private final DnsNames names;
     private final long ttl;
     private final Optional<byte[]> nameServerAddress;
+    private final Predicate<String> readable;
     private final ConcurrentHashMap<String, ServiceRecords> views = new ConcurrentHashMap<>();
 
     /**
@@ -46,6 +48,12 @@ final class DnsAnswers {
      * @param nameServerAddress the address {@code ns.<domain>} resolves to, when this node listens on one
      */
     DnsAnswers(Catalog catalog, DnsNames names, long ttl, Optional<byte[]> nameServerAddress) {
+        this(catalog, names, ttl, nameServerAddress, service -> true);
+    }
+
+    /** @param readable the services a question may see; others answer NXDOMAIN, as if they did not exist */
+    DnsAnswers(Catalog catalog, DnsNames names, long ttl, Optional<byte[]> nameServerAddress, Predicate<String> readable) {
+        this.readable = readable;
         this.catalog = catalog;
         this.names = names;
         this.ttl = ttl;
@@ -80,6 +88,9 @@ final class DnsAnswers {
     }
 
     private Answer service(Name name, int type, QueryName.Service q, int maxRecords) {
+        if (!readable.test(q.service())) {
+            return nxDomain();
+        }
         Optional<ServiceRecords> view = view(q.service());
         if (view.isEmpty() || !view.get().exists() || q.tag().filter(t -> !view.get().tags().contains(t)).isPresent()) {
             return nxDomain();

@@ -40,6 +40,7 @@ public final class DnsServer {
     private final DnsNames names;
     private final long ttlSeconds;
     private final DnsMetrics metrics;
+    private final java.util.function.Predicate<String> readable;
     private DnsResponder responder;
     private DatagramSocket udp;
     private NetServer tcp;
@@ -52,6 +53,16 @@ public final class DnsServer {
      * @throws IllegalArgumentException if the domain is not a DNS name or the TTL is negative
      */
     public DnsServer(Vertx vertx, Catalog catalog, String domain, Duration ttl, MeterRegistry meters) {
+        this(vertx, catalog, domain, ttl, meters, service -> true);
+    }
+
+    /**
+     * @param readable which services a question may see (a request without a token may read them); any other
+     *                 answers as a name that does not exist, so DNS does not reveal what it hides
+     */
+    public DnsServer(Vertx vertx, Catalog catalog, String domain, Duration ttl, MeterRegistry meters,
+                     java.util.function.Predicate<String> readable) {
+        this.readable = Objects.requireNonNull(readable, "readable");
         if (ttl.isNegative()) {
             throw new IllegalArgumentException("DNS TTL must not be negative: " + ttl);
         }
@@ -70,7 +81,7 @@ public final class DnsServer {
         if (responder != null) {
             return Future.failedFuture(new IllegalStateException("DNS server already started"));
         }
-        responder = new DnsResponder(new DnsAnswers(catalog, names, ttlSeconds, nameServerAddress(host)), metrics);
+        responder = new DnsResponder(new DnsAnswers(catalog, names, ttlSeconds, nameServerAddress(host), readable), metrics);
         tcp = vertx.createNetServer(new NetServerOptions()
                 .setIdleTimeout(TCP_IDLE_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS));
         tcp.connectHandler(this::accept);

@@ -1,9 +1,18 @@
 package io.muster.server.http;
 
+import static io.muster.store.acl.Access.READ;
+import static io.muster.store.acl.Access.WRITE;
+import static io.vertx.core.http.HttpMethod.DELETE;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+import static io.vertx.core.http.HttpMethod.PUT;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.muster.server.acl.AclGuard;
+import io.muster.server.acl.Need;
 import io.muster.server.lease.Heartbeats;
 import io.muster.server.lease.LeaseManager;
 import io.muster.server.watch.WatchHub;
@@ -15,7 +24,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -30,18 +38,20 @@ public final class HttpApi {
 
     public static Router router(Vertx vertx, RaftNode node, Writes writes, Heartbeats heartbeats, WatchHub watches,
                                 LeaseManager leases, MeterRegistry meters, Supplier<String> metricsText, BooleanSupplier shuttingDown,
-                                HttpLimits limits) {
+                                HttpLimits limits, AclGuard acl) {
         var instances = new InstanceWrites(writes, heartbeats, limits);
         var snapshots = new SnapshotResource(node, limits.settings().maxRestoreBytes());
         var operator = new OperatorResource(node, leases);
         var reads = new ServiceReads(node, watches, limits);
         var cluster = new ClusterResource(node);
         var health = new HealthResource(node, shuttingDown);
+        var acls = new AclResource(writes, node);
 
         Router router = Router.router(vertx);
-        router.route().handler(timing(meters));
-        router.route().handler(limits::admit);
-        router.route().handler(ctx -> {
+        Routes routes = new Routes(router, acl);
+        routes.infrastructure(router.route().handler(timing(meters)));
+        routes.infrastructure(router.route().handler(limits::admit));
+        routes.infrastructure(router.route().handler(ctx -> {
             if (shuttingDown.getAsBoolean() && !ctx.request().path().startsWith("/health/")) {
                 Replies.error(ctx, ApiException.unavailable("this node is shutting down"));
             } else if (node.applyFailure().isPresent() && !ctx.request().path().startsWith("/health/")
@@ -52,31 +62,42 @@ public final class HttpApi {
             } else {
                 ctx.next();
             }
-        });
-        // A backup is larger than any API body; its own limit applies first and the general one then passes.
-        router.put("/v1/snapshot").handler(BodyHandler.create(false).setBodyLimit(SnapshotResource.MAX_SNAPSHOT_BYTES));
-        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        }));
 
-        router.put("/v1/services/:service/instances/:id").handler(instances::register);
-        router.delete("/v1/services/:service/instances/:id").handler(instances::deregister);
-        router.put("/v1/services/:service/instances/:id/heartbeat").handler(instances::heartbeat);
-        router.get("/v1/services").handler(reads::list);
-        router.get("/v1/services/:service").handler(reads::get);
-        router.get("/v1/cluster").handler(cluster::get);
-        router.post("/v1/cluster/members").handler(cluster::add);
-        router.delete("/v1/cluster/members/:id").handler(cluster::remove);
-        router.post("/v1/cluster/leader/transfer").handler(cluster::transfer);
-        router.get("/v1/snapshot").handler(snapshots::save);
-        router.put("/v1/snapshot").handler(snapshots::restore);
-        router.get("/v1/operator/self-preservation").handler(operator::get);
-        router.put("/v1/operator/self-preservation").handler(operator::set);
-        router.get("/health/live").handler(health::live);
-        router.get("/health/ready").handler(health::ready);
-        router.get("/metrics").handler(ctx -> ctx.response()
+        // Every route declares what its caller needs (docs/acl.md); the guard decides before the body is read.
+        routes.add(PUT, "/v1/services/:service/instances/:id", Need.service(WRITE), instances::register);
+        routes.add(DELETE, "/v1/services/:service/instances/:id", Need.service(WRITE), instances::deregister);
+        routes.add(PUT, "/v1/services/:service/instances/:id/heartbeat", Need.service(WRITE), instances::heartbeat);
+        routes.add(GET, "/v1/services", Need.someService(), reads::list);
+        routes.add(GET, "/v1/services/:service", Need.service(READ), reads::get);
+        routes.add(GET, "/v1/cluster", Need.operator(READ), cluster::get);
+        routes.add(POST, "/v1/cluster/members", Need.operator(WRITE), cluster::add);
+        routes.add(DELETE, "/v1/cluster/members/:id", Need.operator(WRITE), cluster::remove);
+        routes.add(POST, "/v1/cluster/leader/transfer", Need.operator(WRITE), cluster::transfer);
+        // A backup holds every service and the ACL state, so it needs rights on all of them. It is larger than any
+        // API body: its own limit applies.
+        routes.add(GET, "/v1/snapshot", Need.everything(READ), snapshots::save);
+        routes.add(PUT, "/v1/snapshot", Need.everything(WRITE), SnapshotResource.MAX_SNAPSHOT_BYTES, snapshots::restore);
+        routes.add(GET, "/v1/operator/self-preservation", Need.operator(READ), operator::get);
+        routes.add(PUT, "/v1/operator/self-preservation", Need.operator(WRITE), operator::set);
+        routes.add(GET, "/v1/acl/policies", Need.acl(READ), acls::listPolicies);
+        routes.add(GET, "/v1/acl/policies/:name", Need.acl(READ), acls::getPolicy);
+        routes.add(PUT, "/v1/acl/policies/:name", Need.acl(WRITE), acls::putPolicy);
+        routes.add(DELETE, "/v1/acl/policies/:name", Need.acl(WRITE), acls::deletePolicy);
+        routes.add(GET, "/v1/acl/tokens", Need.acl(READ), acls::listTokens);
+        routes.add(POST, "/v1/acl/tokens", Need.acl(WRITE), acls::createToken);
+        routes.add(GET, "/v1/acl/tokens/:accessor", Need.acl(READ), acls::getToken);
+        routes.add(DELETE, "/v1/acl/tokens/:accessor", Need.acl(WRITE), acls::deleteToken);
+        routes.add(GET, "/v1/acl/whoami", Need.IDENTIFIED, acls::whoami);
+        routes.add(POST, "/v1/acl/bootstrap", Need.NOTHING, acls::bootstrap);
+        routes.add(GET, "/health/live", Need.NOTHING, health::live);
+        routes.add(GET, "/health/ready", Need.NOTHING, health::ready);
+        routes.add(GET, "/metrics", Need.operator(READ), ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metricsText.get()));
 
-        router.route().failureHandler(HttpApi::failure);
+        routes.infrastructure(router.route().failureHandler(HttpApi::failure));
+        routes.verify();
         // A path or query that cannot be decoded fails before any route matches, so only an error handler sees it.
         router.errorHandler(400, ctx -> Replies.error(ctx, ApiException.invalid(null, MALFORMED)));
         router.errorHandler(404, ctx -> Replies.error(ctx, ApiException.notFound("no such route: " + ctx.request().path())));
@@ -86,6 +107,17 @@ public final class HttpApi {
                 new ApiException(413, "too_large", "the body is larger than " + MAX_BODY + " bytes", null, null)));
         router.errorHandler(500, HttpApi::failure);
         return router;
+    }
+
+    /** Each declared route of {@code router} as {@code "METHOD path"}, with what it needs (for tests and docs). */
+    public static java.util.Map<String, Need> declaredRoutes(Router router) {
+        java.util.Map<String, Need> all = new java.util.TreeMap<>();
+        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+            if (r.getMetadata(Routes.NEED) instanceof Need need) {
+                r.methods().forEach(m -> all.put(m.name() + " " + r.getPath(), need));
+            }
+        }
+        return all;
     }
 
     private static void failure(RoutingContext ctx) {

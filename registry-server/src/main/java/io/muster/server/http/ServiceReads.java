@@ -1,6 +1,9 @@
 package io.muster.server.http;
 
+import io.muster.server.acl.AclGuard;
+import io.muster.server.acl.Authorizer;
 import io.muster.server.watch.WatchHub;
+import io.muster.store.acl.Access;
 import io.muster.store.catalog.Catalog;
 import io.muster.store.model.ServiceEntry;
 import io.muster.store.model.Status;
@@ -55,10 +58,12 @@ final class ServiceReads {
 
     void list(RoutingContext ctx) {
         Query q = query(ctx);
+        // Only the services this identity may read are listed (design rule 17).
+        Authorizer rules = AclGuard.identity(ctx).rules();
         afterBarrier(ctx, q, WatchHub.ANY, catalog::changeIndex).onSuccess(v -> {
             Map<String, Object> body = new TreeMap<>();
             for (ServiceEntry e : catalog.services()) {
-                if (e.instances().isEmpty()) {
+                if (e.instances().isEmpty() || !rules.service(e.name()).allows(Access.READ)) {
                     continue;
                 }
                 TreeSet<String> tags = new TreeSet<>();
