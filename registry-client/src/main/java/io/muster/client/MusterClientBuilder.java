@@ -31,6 +31,7 @@ public final class MusterClientBuilder {
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_BLOCKING_WAIT = Duration.ofSeconds(30);
     static final Duration MAX_BLOCKING_WAIT = Duration.ofMinutes(5);
+    static final Duration DEFAULT_LEADER_LOSS_BOUND = Duration.ofSeconds(3);
 
     private List<URI> members;
     private Duration connectTimeout;
@@ -40,6 +41,7 @@ public final class MusterClientBuilder {
     private Double protectThreshold;
     private Path cacheDirectory;
     private Clock clock;
+    private Duration leaderLossBound;
 
     MusterClientBuilder() {
     }
@@ -137,6 +139,18 @@ public final class MusterClientBuilder {
         return this;
     }
 
+    /**
+     * How long a view stays on a member that has lost its leader (it answers {@code X-Muster-Known-Leader: false},
+     * or an {@code X-Muster-Last-Contact} above this) before moving to another member (default 3s, a few
+     * election timeouts). Meanwhile the view reports the member's lag in {@link ServiceView#staleness()}.
+     */
+    public MusterClientBuilder leaderLossBound(Duration bound) {
+        requirePositive("leaderLossBound", bound);
+        requireUnset("leaderLossBound", leaderLossBound);
+        this.leaderLossBound = bound;
+        return this;
+    }
+
     /** The clock behind {@link ServiceView#lastUpdated()} and {@link ServiceView#staleness()} (default UTC system clock). */
     public MusterClientBuilder clock(Clock clock) {
         Objects.requireNonNull(clock, "clock");
@@ -162,7 +176,8 @@ public final class MusterClientBuilder {
                 blockingWait == null ? DEFAULT_BLOCKING_WAIT : blockingWait,
                 protectThreshold == null ? 0.0 : protectThreshold,
                 Optional.ofNullable(cacheDirectory),
-                clock == null ? Clock.systemUTC() : clock));
+                clock == null ? Clock.systemUTC() : clock,
+                leaderLossBound == null ? DEFAULT_LEADER_LOSS_BOUND : leaderLossBound));
     }
 
     private static URI parseMember(String address) {

@@ -17,7 +17,8 @@ public record ClientConfig(
         Duration blockingWait,
         double protectThreshold,
         Optional<Path> cacheDirectory,
-        Clock clock) {
+        Clock clock,
+        Duration leaderLossBound) {
 
     public ClientConfig {
         members = List.copyOf(members);
