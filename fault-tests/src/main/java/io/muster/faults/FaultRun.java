@@ -51,6 +51,8 @@ public final class FaultRun {
         long seed = Long.parseLong(opts.getOrDefault("seed", "1"));
         int faults = Integer.parseInt(opts.getOrDefault("faults", "30"));
         int members = Integer.parseInt(opts.getOrDefault("members", "3"));
+        // A time budget for the faults (0: none): the run then heals and checks what it has.
+        long minutes = Long.parseLong(opts.getOrDefault("minutes", "0"));
         Path jar = Path.of(opts.getOrDefault("jar", "registry-server/target/muster-server.jar")).toAbsolutePath();
         Path out = Path.of(opts.getOrDefault("out", "fault-tests/target/faults")).toAbsolutePath();
         Files.createDirectories(out);
@@ -76,7 +78,8 @@ public final class FaultRun {
             System.out.println("cluster ready; load starts");
             load.start(4, 3);
             Thread.sleep(3000);
-            nemesis.run(faults);
+            nemesis.run(faults, minutes > 0 ? System.nanoTime() + minutes * 60_000_000_000L
+                    : System.nanoTime() + Long.MAX_VALUE / 2);
             NetworkFaults.heal(members);
             for (Member m : cluster.members()) {
                 if (m.paused()) {
@@ -105,6 +108,7 @@ public final class FaultRun {
         result.put("seed", seed);
         result.put("members", members);
         result.put("faultsRequested", faults);
+        result.put("minutesBudget", minutes);
         result.put("faultsApplied", history.faults().size());
         result.put("faultsByKind", new TreeMap<>(nemesis.counts()));
         result.put("faultsNotRecovered", nemesis.unrecovered());

@@ -234,16 +234,27 @@ public final class HistoryChecker {
         return found;
     }
 
+    /**
+     * A service's index (default and consistent reads, any member) never goes backwards in real time, nor does the
+     * log index acknowledging a write. The two are not compared with each other: a write that changes nothing
+     * (a registration repeated unchanged) is acknowledged with its log index but leaves the service's index alone.
+     */
     private List<Anomaly> indexes(List<Op> ops) {
         Map<String, List<Op>> byService = new TreeMap<>();
+        List<Op> writes = new ArrayList<>();
         for (Op op : ops) {
             boolean read = op.type().equals(Op.READ) && op.ok() && !op.consistency().equals("stale");
-            boolean write = op.isWrite() && op.ok();
-            if ((read || write) && op.index() >= 0) {
+            if (read && op.index() >= 0) {
                 byService.computeIfAbsent(op.service(), k -> new ArrayList<>()).add(op);
+            } else if (op.isWrite() && op.ok() && op.index() >= 0) {
+                writes.add(op);
             }
         }
         List<Anomaly> found = new ArrayList<>();
+        Anomaly log = backwards(writes, Rule.INDEX_WENT_BACKWARDS, "write acknowledgements");
+        if (log != null) {
+            found.add(log);
+        }
         for (Map.Entry<String, List<Op>> e : byService.entrySet()) {
             Anomaly a = backwards(e.getValue(), Rule.INDEX_WENT_BACKWARDS, "service " + e.getKey());
             if (a != null) {

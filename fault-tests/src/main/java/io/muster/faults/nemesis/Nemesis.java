@@ -44,9 +44,14 @@ public final class Nemesis {
         return unrecovered;
     }
 
-    public void run(int faults) {
+    /** Applies {@code faults} faults, or as many as start before {@code deadlineNanos} (System.nanoTime). */
+    public void run(int faults, long deadlineNanos) {
         FaultKind[] kinds = FaultKind.values();
         for (int seq = 1; seq <= faults; seq++) {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                System.out.printf("time budget spent after %d faults%n", seq - 1);
+                return;
+            }
             FaultKind kind = kinds[rnd.nextInt(kinds.length)];
             long holdMs = 0;
             int leader = cluster.leader().orElse(rnd.nextInt(cluster.size()));

@@ -128,6 +128,15 @@ class HistoryCheckerTest {
         assertEquals(List.of(), rules(
                 o.read("consistent", 0, 10, 7),
                 o.readOn(2, 0, "consistent", 5, 30, 6)));
+        // Log indexes of acknowledged writes grow in real time.
+        assertEquals(List.of(Rule.INDEX_WENT_BACKWARDS), rules(
+                o.register("a", 0, 10, Outcome.OK, 9),
+                o.register("b", 20, 30, Outcome.OK, 8)));
+        // An unchanged re-registration is acknowledged with a later log index than the service's: no anomaly.
+        assertEquals(List.of(), rules(
+                o.register("a", 0, 10, Outcome.UNKNOWN, -1),
+                o.register("a", 20, 30, Outcome.OK, 14),
+                o.read("consistent", 40, 50, 11, "a", "passing")));
     }
 
     @Test
