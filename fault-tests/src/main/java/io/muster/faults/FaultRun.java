@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * anomalies; the caller decides.
  *
  * <pre>ip netns exec mfault-cl java -cp ... io.muster.faults.FaultRun --seed 1 --faults 30 --members 3 \
- *     --jar registry-server/target/muster-server.jar --out fault-tests/target/faults</pre>
+ *     --jar registry-server/target/muster-server.jar --out fault-tests/target/faults
+ * java -cp ... io.muster.faults.FaultRun --recheck fault-tests/target/faults/seed-1-faults-30</pre>
  */
 public final class FaultRun {
 
@@ -47,6 +48,10 @@ public final class FaultRun {
         Map<String, String> opts = new TreeMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        if (opts.containsKey("recheck")) {
+            recheck(Path.of(opts.get("recheck")));
+            return;
         }
         long seed = Long.parseLong(opts.getOrDefault("seed", "1"));
         int faults = Integer.parseInt(opts.getOrDefault("faults", "30"));
@@ -127,6 +132,14 @@ public final class FaultRun {
                 result);
         System.out.println("result: " + out.resolve("result.json") + " anomalies " + byRule);
         System.exit(0);
+    }
+
+    /** Checks a recorded run again (its history.jsonl and faults.jsonl), e.g. after a change to the checker. */
+    private static void recheck(Path dir) throws java.io.IOException {
+        List<Anomaly> anomalies = new HistoryChecker(new Bounds(TTL, GRACE, CHECKPOINT, COMMIT)).check(
+                History.readOps(dir.resolve("history.jsonl")), History.readFaults(dir.resolve("faults.jsonl")));
+        anomalies.forEach(System.out::println);
+        System.out.println(anomalies.size() + " anomalies");
     }
 
     private static Map<String, Map<String, Integer>> byTypeAndOutcome(List<Op> ops) {

@@ -51,7 +51,7 @@ class FaultRunTest {
             try {
                 topology.create();
                 List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", Topology.CLIENT_NS,
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
                         "-cp", System.getProperty("java.class.path"), FaultRun.class.getName(),
                         "--seed", Long.toString(seed), "--faults", Integer.toString(count),
                         "--members", Integer.toString(members), "--minutes", Long.toString(minutes), "--jar", jar.toAbsolutePath().toString(),

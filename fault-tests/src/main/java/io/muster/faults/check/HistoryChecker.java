@@ -142,26 +142,13 @@ public final class HistoryChecker {
 
     private List<Anomaly> linearizability(List<Op> ops, Map<String, List<Op>> writesByKey,
             Map<String, TreeSet<String>> keysByService) {
-        Map<String, List<RegOp>> history = new LinkedHashMap<>();
         List<Anomaly> found = new ArrayList<>();
-        for (Op op : ops) {
-            if (op.isWrite() && op.outcome() != Outcome.FAIL) {
-                history.computeIfAbsent(key(op), k -> new ArrayList<>())
-                        .add(new RegOp(true, writes(op), op.invoke(), op.latestEffect()));
-            } else if (isNotFoundDelete(op)) {
-                history.computeIfAbsent(key(op), k -> new ArrayList<>())
-                        .add(new RegOp(false, false, op.invoke(), op.complete()));
-            }
-        }
+        Map<String, List<Op>> readsByService = new TreeMap<>();
         for (Op op : ops) {
             if (!isRead(op, "consistent")) {
                 continue;
             }
-            for (String instance : keysByService.getOrDefault(op.service(), new TreeSet<>())) {
-                String k = op.service() + "/" + instance;
-                history.computeIfAbsent(k, x -> new ArrayList<>())
-                        .add(new RegOp(false, op.observed().containsKey(instance), op.invoke(), op.complete()));
-            }
+            readsByService.computeIfAbsent(op.service(), s -> new ArrayList<>()).add(op);
             // An instance nobody ever tried to register cannot be read at all.
             for (String instance : op.observed().keySet()) {
                 if (!keysByService.getOrDefault(op.service(), new TreeSet<>()).contains(instance)) {
@@ -170,11 +157,25 @@ public final class HistoryChecker {
                 }
             }
         }
-        for (Map.Entry<String, List<RegOp>> e : history.entrySet()) {
-            if (!RegisterLinearizability.check(e.getValue(), false)) {
-                List<Op> writes = writesByKey.getOrDefault(e.getKey(), List.of());
+        // One key at a time: a long run has thousands of reads per service and hundreds of instances.
+        for (Map.Entry<String, List<Op>> e : writesByKey.entrySet()) {
+            List<Op> writes = e.getValue();
+            String service = writes.get(0).service();
+            String instance = writes.get(0).instance();
+            List<RegOp> history = new ArrayList<>();
+            for (Op w : writes) {
+                if (w.outcome() != Outcome.FAIL) {
+                    history.add(new RegOp(true, writes(w), w.invoke(), w.latestEffect()));
+                } else if (isNotFoundDelete(w)) {
+                    history.add(new RegOp(false, false, w.invoke(), w.complete()));
+                }
+            }
+            for (Op read : readsByService.getOrDefault(service, List.of())) {
+                history.add(new RegOp(false, read.observed().containsKey(instance), read.invoke(), read.complete()));
+            }
+            if (!RegisterLinearizability.check(history, false)) {
                 found.add(new Anomaly(Rule.CONSISTENT_NOT_LINEARIZABLE, e.getKey(), "no linear order explains the "
-                        + e.getValue().size() + " operations; writes " + describe(writes)));
+                        + history.size() + " operations; writes " + describe(writes)));
             }
         }
         return found;
