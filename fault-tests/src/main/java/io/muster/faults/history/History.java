@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The whole run's record: every client operation and every fault, collected from many threads. */
 public final class History {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper()
+            // Derived getters (ok(), isWrite()) are written too; reading ignores them.
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final long origin;
     private final AtomicLong ids = new AtomicLong();

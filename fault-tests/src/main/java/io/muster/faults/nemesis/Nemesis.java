@@ -166,9 +166,10 @@ public final class Nemesis {
                     boolean all = rnd.nextBoolean();
                     List<Integer> on = all ? allMembers() : List.of(rnd.nextInt(cluster.size()));
                     targets = ids(on);
-                    detail = "delay " + delay + "ms jitter " + jitter + "ms loss " + loss + "%";
                     holdMs = 2000 + rnd.nextInt(4000);
-                    on.forEach(i -> NetworkFaults.netem(i, delay, jitter, loss));
+                    List<String> applied = new ArrayList<>();
+                    on.forEach(i -> applied.add(NetworkFaults.netem(i, delay, jitter, loss)));
+                    detail = applied.get(0);
                     sleep(holdMs);
                     NetworkFaults.heal(cluster.size());
                 }

@@ -2,6 +2,7 @@ package io.muster.faults.net;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Partitions and link trouble inside the member namespaces: nftables drops packets by source address (members
@@ -34,11 +35,34 @@ public final class NetworkFaults {
         }
     }
 
-    /** Delay with jitter and a loss rate on member {@code i}'s link, both directions of its traffic leaving it. */
-    public static void netem(int i, int delayMs, int jitterMs, double lossPercent) {
-        Shell.must(Shell.in(Topology.memberNs(i), "tc", "qdisc", "replace", "dev", "eth0", "root", "netem", "delay",
-                delayMs + "ms", jitterMs + "ms", "loss", String.format(java.util.Locale.ROOT, "%.1f%%", lossPercent))
-                .toArray(String[]::new));
+    /**
+     * Delay with jitter and a loss rate on member {@code i}'s link (what leaves it). Kernels without the netem
+     * qdisc (some VM kernels) get the nearest thing they have: nftables dropping that share of what arrives, and a
+     * token bucket throttling what leaves (queueing delay under load, not a fixed delay).
+     *
+     * @return what was applied, for the record
+     */
+    public static String netem(int i, int delayMs, int jitterMs, double lossPercent) {
+        String ns = Topology.memberNs(i);
+        String loss = String.format(Locale.ROOT, "%.1f%%", lossPercent);
+        Shell.Result r = Shell.run(Shell.in(ns, "tc", "qdisc", "replace", "dev", "eth0", "root", "netem", "delay",
+                delayMs + "ms", jitterMs + "ms", "loss", loss));
+        if (r.ok()) {
+            return "netem delay " + delayMs + "ms jitter " + jitterMs + "ms loss " + loss;
+        }
+        if (!r.output().contains("unknown")) {
+            throw new IllegalStateException("tc netem on " + ns + ": " + r.output());
+        }
+        ensureTable(ns);
+        int perMille = (int) Math.round(lossPercent * 10);
+        if (perMille > 0) {
+            Shell.must(Shell.in(ns, "nft", "add", "rule", "inet", TABLE, "input", "numgen", "random", "mod", "1000",
+                    "<", Integer.toString(perMille), "drop").toArray(String[]::new));
+        }
+        Shell.must(Shell.in(ns, "tc", "qdisc", "replace", "dev", "eth0", "root", "tbf", "rate", "4mbit", "burst",
+                "32kbit", "latency", (delayMs + jitterMs) + "ms").toArray(String[]::new));
+        return "no netem in this kernel: nft loss " + loss + " in, tbf 4mbit latency " + (delayMs + jitterMs)
+                + "ms out";
     }
 
     /** Removes every rule and qdisc of ours from {@code members}. */
