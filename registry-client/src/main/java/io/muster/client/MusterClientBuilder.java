@@ -31,6 +31,7 @@ public final class MusterClientBuilder {
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_BLOCKING_WAIT = Duration.ofSeconds(30);
     static final Duration MAX_BLOCKING_WAIT = Duration.ofMinutes(5);
+    static final Duration DEFAULT_LEADER_LOSS_BOUND = Duration.ofSeconds(3);
 
     private List<URI> members;
     private Duration connectTimeout;
@@ -42,6 +43,7 @@ public final class MusterClientBuilder {
     private Clock clock;
     private javax.net.ssl.SSLContext sslContext;
     private String token;
+    private Duration leaderLossBound;
 
     MusterClientBuilder() {
     }
@@ -139,6 +141,18 @@ public final class MusterClientBuilder {
         return this;
     }
 
+    /**
+     * How long a view stays on a member that has lost its leader (it answers {@code X-Muster-Known-Leader: false},
+     * or an {@code X-Muster-Last-Contact} above this) before moving to another member (default 3s, a few
+     * election timeouts). Meanwhile the view reports the member's lag in {@link ServiceView#staleness()}.
+     */
+    public MusterClientBuilder leaderLossBound(Duration bound) {
+        requirePositive("leaderLossBound", bound);
+        requireUnset("leaderLossBound", leaderLossBound);
+        this.leaderLossBound = bound;
+        return this;
+    }
+
     /** The clock behind {@link ServiceView#lastUpdated()} and {@link ServiceView#staleness()} (default UTC system clock). */
     public MusterClientBuilder clock(Clock clock) {
         Objects.requireNonNull(clock, "clock");
@@ -211,7 +225,9 @@ public final class MusterClientBuilder {
                 Optional.ofNullable(cacheDirectory),
                 clock == null ? Clock.systemUTC() : clock,
                 Optional.ofNullable(sslContext),
-                Optional.ofNullable(token)));
+                Optional.ofNullable(token),
+
+                leaderLossBound == null ? DEFAULT_LEADER_LOSS_BOUND : leaderLossBound));
     }
 
     private static URI parseMember(String address) {

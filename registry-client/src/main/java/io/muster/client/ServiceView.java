@@ -44,8 +44,10 @@ public interface ServiceView extends AutoCloseable {
     Optional<Instant> lastUpdated();
 
     /**
-     * How old the endpoints may be: the time since {@link #lastUpdated()} plus how long the answering member had
-     * gone without hearing from its leader. Measured from the view's creation when nothing was ever confirmed.
+     * How old the endpoints may be: the time since the data was last known current, which is the last answer less
+     * how long its member had gone without hearing from its leader. While a blocking query is parked on a member
+     * that knows its leader, that member's reported lag (zero on the leader): a quiet registry is not a stale one.
+     * Measured from the view's creation when nothing was ever confirmed.
      */
     Duration staleness();
 

@@ -35,6 +35,8 @@ class BuilderValidationTest {
         assertThrows(IllegalArgumentException.class, () -> MusterClient.builder().connectTimeout(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> MusterClient.builder().requestTimeout(Duration.ofMillis(-1)));
         assertThrows(IllegalArgumentException.class, () -> MusterClient.builder().blockingWait(Duration.ofMinutes(6)));
+        assertThrows(IllegalArgumentException.class, () -> MusterClient.builder().leaderLossBound(Duration.ZERO));
+        assertThrows(NullPointerException.class, () -> MusterClient.builder().leaderLossBound(null));
         assertThrows(IllegalArgumentException.class, () -> MusterClient.builder().protectThreshold(1.0));
         assertThrows(IllegalArgumentException.class, () -> MusterClient.builder().protectThreshold(-0.1));
         assertThrows(IllegalArgumentException.class, () -> MusterClient.builder().protectThreshold(Double.NaN));

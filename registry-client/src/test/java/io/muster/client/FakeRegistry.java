@@ -69,6 +69,8 @@ final class FakeRegistry implements AutoCloseable {
     private final Map<String, AtomicInteger> deletes = new ConcurrentHashMap<>();
 
     private volatile Mode mode = Mode.NORMAL;
+    private volatile boolean knownLeader = true;
+    private volatile long lastContactMs;
     private volatile boolean running;
     private HttpServer server;
     private ExecutorService executor;
@@ -100,6 +102,15 @@ final class FakeRegistry implements AutoCloseable {
 
     void misbehave(Mode newMode) {
         mode = newMode;
+    }
+
+    /**
+     * What reads say about this member's leader, as a member cut off from the cluster says it: {@code false} and
+     * a growing last contact on an isolated follower, {@code false} and 0 on a deposed leader.
+     */
+    void leader(boolean known, long lastContact) {
+        knownLeader = known;
+        lastContactMs = lastContact;
     }
 
     /** Stops listening: the port refuses connections and blocked queries are dropped. */
@@ -416,8 +427,8 @@ final class FakeRegistry implements AutoCloseable {
             }
         }
         exchange.getResponseHeaders().add("X-Muster-Index", Long.toString(index));
-        exchange.getResponseHeaders().add("X-Muster-Known-Leader", "true");
-        exchange.getResponseHeaders().add("X-Muster-Last-Contact", "0");
+        exchange.getResponseHeaders().add("X-Muster-Known-Leader", Boolean.toString(knownLeader));
+        exchange.getResponseHeaders().add("X-Muster-Last-Contact", Long.toString(lastContactMs));
         send(exchange, 200, "application/json; charset=utf-8", JSON.writeValueAsString(answer));
     }
 

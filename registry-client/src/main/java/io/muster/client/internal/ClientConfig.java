@@ -19,7 +19,8 @@ public record ClientConfig(
         Optional<Path> cacheDirectory,
         Clock clock,
         Optional<javax.net.ssl.SSLContext> sslContext,
-        Optional<String> token) {
+        Optional<String> token,
+        Duration leaderLossBound) {
 
     public ClientConfig {
         members = List.copyOf(members);
@@ -28,7 +29,8 @@ public record ClientConfig(
     /** Without TLS settings or a token. */
     public ClientConfig(List<URI> members, Duration connectTimeout, Duration requestTimeout, RetryPolicy retryPolicy,
                         Duration blockingWait, double protectThreshold, Optional<Path> cacheDirectory, Clock clock) {
-        this(members, connectTimeout, requestTimeout, retryPolicy, blockingWait, protectThreshold, cacheDirectory, clock, Optional.empty(), Optional.empty());
+        this(members, connectTimeout, requestTimeout, retryPolicy, blockingWait, protectThreshold, cacheDirectory, clock, Optional.empty(), Optional.empty(),
+                Duration.ofSeconds(3)); // the builder's default leaderLossBound
     }
 
     @Override

@@ -6,10 +6,13 @@ import io.muster.client.RetryPolicy;
 import io.muster.client.ServiceView;
 import io.muster.client.ServiceViewEvent;
 import io.muster.client.ServiceViewListener;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -33,14 +36,26 @@ import org.slf4j.LoggerFactory;
  * <p>Index handling follows Consul's advice for blocking clients: an index that goes backwards (a member that
  * lost or restored state) resets the loop to 0, and an index below 1 is raised to 1 so a broken server cannot turn
  * the loop into a busy poll.
+ *
+ * <p>Stale reads let a member cut off from its leader keep answering {@code 200} with frozen state. Each answer's
+ * {@code X-Muster-Known-Leader} and {@code X-Muster-Last-Contact} say how long the member has been without a
+ * leader; past {@code leaderLossBound} the view leaves it for the next member, as it would after an error. Until
+ * then it queries such a member with waits no longer than the bound, so the loss is noticed in time.
+ *
+ * <p>Staleness is the age of the data, not the time since the last answer: data is {@code confirmedAt} the moment
+ * its member last heard from the leader, and while a blocking query is parked on a member that had a leader, that
+ * member would answer a change at once, so the view is as fresh as the member says it is.
  */
 final class DefaultServiceView implements ServiceView {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultServiceView.class);
 
-    /** Everything readers see, swapped as a whole. {@code lastUpdated} is null until something confirms it. */
-    private record Snapshot(List<Endpoint> endpoints, long index, Instant lastUpdated, long lastContactMs,
-            boolean stale, boolean protectedMode) {
+    /**
+     * Everything readers see, swapped as a whole. {@code lastUpdated} is null until something confirms it;
+     * {@code confirmedAt} is when the data was last known current ({@code lastUpdated} less the member's leader lag).
+     */
+    private record Snapshot(List<Endpoint> endpoints, long index, Instant lastUpdated, Instant confirmedAt,
+            long lastContactMs, boolean stale, boolean protectedMode) {
     }
 
     private final String service;
@@ -52,6 +67,7 @@ final class DefaultServiceView implements ServiceView {
     private final Duration wait;
     private final Duration queryTimeout;
     private final Duration requestTimeout;
+    private final Duration leaderLossBound;
     private final double protectThreshold;
     private final Optional<EndpointCache> cache;
     private final Runnable onClosed;
@@ -63,12 +79,22 @@ final class DefaultServiceView implements ServiceView {
     private volatile Snapshot snapshot;
     private volatile boolean closed;
     private volatile Future<?> pending;
+    /** A blocking query is in flight on a member whose last answer had a leader: the data is as fresh as it said. */
+    private volatile boolean parkedOnHealthy;
 
     // Confined to the loop: each step runs after the previous one completed.
     private long nextIndex;
     private boolean answered;
     private int failures;
     private List<Endpoint> persisted;
+    /** When each member was first seen without a leader; a member that knows one again is removed. */
+    private final Map<URI, Instant> leaderlessSince = new HashMap<>();
+    /** The last answering member knew its leader. */
+    private boolean lastHealthy;
+    /** The last answering member knew no leader (but was within the bound): query it with short waits. */
+    private boolean lastLeaderless;
+    /** Answers in a row from members cut off past the bound; the next query is a plain read elsewhere. */
+    private int cutOffs;
 
     DefaultServiceView(String service, Set<String> tags, HttpTransport transport, ScheduledExecutorService scheduler,
             ClientConfig config, Runnable onClosed) {
@@ -82,6 +108,7 @@ final class DefaultServiceView implements ServiceView {
         // The registry adds up to wait/16 of jitter before answering an unchanged result.
         this.queryTimeout = wait.plus(wait.dividedBy(16)).plus(config.requestTimeout());
         this.requestTimeout = config.requestTimeout();
+        this.leaderLossBound = config.leaderLossBound();
         this.protectThreshold = config.protectThreshold();
         this.cache = config.cacheDirectory().map(EndpointCache::new);
         this.onClosed = onClosed;
@@ -89,12 +116,12 @@ final class DefaultServiceView implements ServiceView {
         new TreeSet<>(this.tags).forEach(tag -> path.append("&tag=").append(tag));
         this.basePath = path.toString();
         this.createdAt = clock.instant();
-        this.snapshot = new Snapshot(List.of(), 0, null, 0, false, false);
+        this.snapshot = new Snapshot(List.of(), 0, null, null, 0, false, false);
     }
 
     void start() {
         cache.flatMap(c -> c.load(service, tags)).ifPresent(entry -> {
-            snapshot = new Snapshot(entry.endpoints(), 0, entry.savedAt(), 0, true, false);
+            snapshot = new Snapshot(entry.endpoints(), 0, entry.savedAt(), entry.savedAt(), 0, true, false);
             persisted = entry.endpoints();
             ready.countDown();
             log.info("View of '{}' starts with {} endpoints from the cache saved at {}", service,
@@ -136,9 +163,12 @@ final class DefaultServiceView implements ServiceView {
     @Override
     public Duration staleness() {
         Snapshot s = snapshot;
-        Instant since = s.lastUpdated() != null ? s.lastUpdated() : createdAt;
+        if (parkedOnHealthy && !s.stale()) {
+            return Duration.ofMillis(s.lastContactMs());
+        }
+        Instant since = s.confirmedAt() != null ? s.confirmedAt() : createdAt;
         Duration age = Duration.between(since, clock.instant());
-        return (age.isNegative() ? Duration.ZERO : age).plusMillis(s.lastContactMs());
+        return age.isNegative() ? Duration.ZERO : age;
     }
 
     @Override
@@ -206,11 +236,17 @@ final class DefaultServiceView implements ServiceView {
         long startedNanos = System.nanoTime();
         // The first query is a plain read: the registry holds a query until the index passes N, so index=0 on a
         // service nobody has registered yet (index 0) would be held for the whole wait, and the view would stay
-        // unready (or stale, when started from the cache) until then.
-        HttpTransport.Request request = !answered
+        // unready (or stale, when started from the cache) until then. So is the first after leaving a cut-off
+        // member: the next one's index may differ.
+        boolean blocking = answered && cutOffs == 0;
+        // A member without a leader is asked again within the bound, not after a whole wait.
+        Duration thisWait = lastLeaderless && leaderLossBound.compareTo(wait) < 0 ? leaderLossBound : wait;
+        HttpTransport.Request request = !blocking
                 ? HttpTransport.Request.get(basePath + "&consistency=stale", requestTimeout)
-                : HttpTransport.Request.get(basePath + "&index=" + requested + "&wait=" + GoDurations.format(wait)
-                        + "&consistency=stale", queryTimeout);
+                : HttpTransport.Request.get(basePath + "&index=" + requested + "&wait=" + GoDurations.format(thisWait)
+                        + "&consistency=stale", thisWait == wait ? queryTimeout
+                        : thisWait.plus(thisWait.dividedBy(16)).plus(requestTimeout));
+        parkedOnHealthy = blocking && lastHealthy;
         // One round over the members per step: the loop does its own backoff between rounds, forever.
         CompletableFuture<HttpTransport.Response> call = transport.send(request, transport.memberCount());
         pending = call;
@@ -223,6 +259,7 @@ final class DefaultServiceView implements ServiceView {
     }
 
     private void onQueryDone(long requested, long startedNanos, HttpTransport.Response response, Throwable failure) {
+        parkedOnHealthy = false;
         if (closed) {
             return;
         }
@@ -249,14 +286,71 @@ final class DefaultServiceView implements ServiceView {
             onFailure(new WireFormat.BadAnswerException(response.member() + ": " + e.getMessage(), e));
             return;
         }
-        onAnswer(requested, answer);
+        Instant now = clock.instant();
+        long lossMs = leaderLossMs(response.member(), answer, now);
+        if (lossMs > leaderLossBound.toMillis()) {
+            onCutOff(response.member(), answer, lossMs, now);
+            return;
+        }
+        cutOffs = 0;
+        lastHealthy = answer.knownLeader();
+        lastLeaderless = !answer.knownLeader();
+        onAnswer(requested, answer, now, lossMs);
         long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
         // A server that answers an unchanged index at once is ignoring the wait; do not spin on it.
-        boolean early = requested > 0 && answer.index() == requested && elapsedMs < wait.toMillis() / 2;
+        boolean early = requested > 0 && answer.index() == requested && !lastLeaderless
+                && elapsedMs < wait.toMillis() / 2;
         scheduleQuery(early ? retry.baseDelay().toMillis() : 0);
     }
 
-    private void onAnswer(long requested, WireFormat.ServiceAnswer answer) {
+    /**
+     * How long {@code member} has been without its leader: its own {@code Last-Contact}, or, while it says it knows
+     * no leader, the time since it first said so (a deposed leader may still report 0).
+     */
+    private long leaderLossMs(URI member, WireFormat.ServiceAnswer answer, Instant now) {
+        if (answer.knownLeader()) {
+            leaderlessSince.remove(member);
+            return answer.lastContactMs();
+        }
+        Instant since = leaderlessSince.computeIfAbsent(member, m -> now.minusMillis(answer.lastContactMs()));
+        return Math.max(answer.lastContactMs(), Math.max(0, Duration.between(since, now).toMillis()));
+    }
+
+    /**
+     * An answer from a member cut off from its leader for longer than the bound: not a usable answer. The view
+     * keeps what it has (or takes this, if it has nothing yet), says it is stale, and moves to the next member at
+     * once, backing off only after a whole round of members answered the same way.
+     */
+    private void onCutOff(URI member, WireFormat.ServiceAnswer answer, long lossMs, Instant now) {
+        transport.demote(member);
+        cutOffs++;
+        lastHealthy = false;
+        lastLeaderless = false;
+        Snapshot before = snapshot;
+        boolean take = !answered;
+        answered = true;
+        if (take) {
+            nextIndex = Math.max(answer.index(), 1);
+        }
+        Snapshot after = take
+                ? new Snapshot(answer.endpoints(), answer.index(), now, now.minusMillis(lossMs), lossMs, true, false)
+                : new Snapshot(before.endpoints(), before.index(), before.lastUpdated(), before.confirmedAt(),
+                        before.lastContactMs(), true, before.protectedMode());
+        snapshot = after;
+        if (!before.stale()) {
+            log.warn("View of '{}': member {} has been without a leader for {} ms (bound {}); serving its last {} "
+                    + "endpoints and moving to another member", service, member, lossMs, leaderLossBound,
+                    after.endpoints().size());
+            publish(ServiceViewEvent.Type.STALE, before, after);
+        } else {
+            log.debug("View of '{}': member {} still without a leader ({} ms)", service, member, lossMs);
+        }
+        ready.countDown();
+        int rounds = cutOffs - transport.memberCount();
+        scheduleQuery(rounds < 0 ? 0 : retry.backoff(rounds, ThreadLocalRandom.current()).toMillis());
+    }
+
+    private void onAnswer(long requested, WireFormat.ServiceAnswer answer, Instant now, long lossMs) {
         answered = true;
         if (answer.index() < requested) {
             log.info("Index of '{}' went backwards ({} -> {}); starting over from 0", service, requested, answer.index());
@@ -265,7 +359,7 @@ final class DefaultServiceView implements ServiceView {
             nextIndex = Math.max(answer.index(), 1);
         }
         Snapshot before = snapshot;
-        Instant now = clock.instant();
+        Instant confirmed = now.minusMillis(lossMs);
         List<Endpoint> offered = before.endpoints();
         List<Endpoint> told = answer.endpoints();
         if (failures > 0) {
@@ -275,7 +369,7 @@ final class DefaultServiceView implements ServiceView {
         boolean suspicious = !offered.isEmpty()
                 && (told.isEmpty() || told.size() < protectThreshold * offered.size());
         if (suspicious) {
-            Snapshot after = new Snapshot(offered, answer.index(), now, answer.lastContactMs(), false, true);
+            Snapshot after = new Snapshot(offered, answer.index(), now, confirmed, lossMs, false, true);
             snapshot = after;
             if (!before.protectedMode()) {
                 log.warn("Registry reports {} healthy endpoints of '{}' where there were {}; keeping the last {} "
@@ -288,7 +382,7 @@ final class DefaultServiceView implements ServiceView {
             ready.countDown();
             return;
         }
-        Snapshot after = new Snapshot(told, answer.index(), now, answer.lastContactMs(), false, false);
+        Snapshot after = new Snapshot(told, answer.index(), now, confirmed, lossMs, false, false);
         snapshot = after;
         if (before.protectedMode()) {
             log.info("View of '{}' leaves protection: registry reports {} healthy endpoints", service, told.size());
@@ -315,7 +409,7 @@ final class DefaultServiceView implements ServiceView {
             log.warn("View of '{}' has no usable answer from the registry; serving its last {} endpoints and retrying: {}",
                     service, before.endpoints().size(), problem.toString());
             Snapshot after = new Snapshot(before.endpoints(), before.index(), before.lastUpdated(),
-                    before.lastContactMs(), true, before.protectedMode());
+                    before.confirmedAt(), before.lastContactMs(), true, before.protectedMode());
             snapshot = after;
             publish(ServiceViewEvent.Type.STALE, before, after);
         } else {

@@ -31,6 +31,8 @@ public final class WireFormat {
     static final String INDEX_HEADER = "X-Muster-Index";
     /** Milliseconds since the answering member last heard from its leader. */
     static final String LAST_CONTACT_HEADER = "X-Muster-Last-Contact";
+    /** Whether the answering member knows a leader; absent (an older server) counts as {@code true}. */
+    static final String KNOWN_LEADER_HEADER = "X-Muster-Known-Leader";
 
     private static final Comparator<Endpoint> BY_ID = Comparator.comparing(Endpoint::id);
 
@@ -50,8 +52,8 @@ public final class WireFormat {
         }
     }
 
-    /** A service read: the healthy endpoints sorted by id, the index, and the member's leader lag. */
-    record ServiceAnswer(List<Endpoint> endpoints, long index, long lastContactMs) {
+    /** A service read: the healthy endpoints sorted by id, the index, and the member's leader lag and knowledge. */
+    record ServiceAnswer(List<Endpoint> endpoints, long index, long lastContactMs, boolean knownLeader) {
     }
 
     static byte[] registrationBody(Registration r) {
@@ -125,7 +127,7 @@ public final class WireFormat {
             throw new BadAnswerException("answer has no 'instances' array");
         }
         List<Endpoint> endpoints = parseEndpoints(instances);
-        return new ServiceAnswer(endpoints, answerIndex(response, root), lastContact(response));
+        return new ServiceAnswer(endpoints, answerIndex(response, root), lastContact(response), knownLeader(response));
     }
 
     static List<Endpoint> parseEndpoints(JsonNode array) throws BadAnswerException {
@@ -248,6 +250,10 @@ public final class WireFormat {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    private static boolean knownLeader(HttpTransport.Response response) {
+        return !response.header(KNOWN_LEADER_HEADER).map(v -> v.trim().equalsIgnoreCase("false")).orElse(false);
     }
 
     private static String text(JsonNode node, String field) throws BadAnswerException {
