@@ -41,6 +41,7 @@ public final class MusterServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Vertx vertx;
     private HttpServer http;
+    private io.vertx.ext.web.Router router;
     private LeaseManager leases;
     private io.muster.server.check.CheckScheduler checks;
     private WatchHub watches;
@@ -57,6 +58,11 @@ public final class MusterServer implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.node = new RaftNode(config.raftSettings(clock), catalog);
+    }
+
+    /** The HTTP API's route table, for tests that compare it with the OpenAPI document. */
+    public io.vertx.ext.web.Router httpRouter() {
+        return router;
     }
 
     public MusterServer start() throws IOException {
@@ -76,7 +82,7 @@ public final class MusterServer implements AutoCloseable {
         node.setExtensionHandler(body -> WriteRouter.isForwardedWrite(body) ? writes.serveForwarded(body) : heartbeats.serveForwarded(body));
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
-        var router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown);
+        router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown);
         // Plain HTTP/1.1 (the contract's API): no h2c upgrade or WebSocket compression handlers in every pipeline.
         HttpServerOptions httpOptions = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
                 .setHttp2ClearTextEnabled(false)

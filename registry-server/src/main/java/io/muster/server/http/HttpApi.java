@@ -36,6 +36,7 @@ public final class HttpApi {
         var reads = new ServiceReads(node, watches);
         var cluster = new ClusterResource(node);
         var health = new HealthResource(node, shuttingDown);
+        var console = new OperatorConsole();
 
         Router router = Router.router(vertx);
         router.route().handler(timing(meters));
@@ -63,6 +64,9 @@ public final class HttpApi {
         router.put("/v1/snapshot").handler(snapshots::restore);
         router.get("/v1/operator/self-preservation").handler(operator::get);
         router.put("/v1/operator/self-preservation").handler(operator::set);
+        router.get("/v1/openapi.json").handler(console::openApi);
+        router.get("/ui").handler(console::toIndex);
+        router.get("/ui/*").handler(console.files());
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
         router.get("/metrics").handler(ctx -> ctx.response()
