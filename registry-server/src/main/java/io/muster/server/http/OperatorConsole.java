@@ -23,16 +23,21 @@ final class OperatorConsole {
         ctx.response().putHeader("Content-Type", Replies.JSON).end(openApi);
     }
 
+    /** {@code /ui} to {@code /ui/}, so the UI's relative module paths resolve (Vert.x also matches /ui/ here). */
     void toIndex(RoutingContext ctx) {
+        if (!ctx.request().path().equals("/ui")) {
+            ctx.next();
+            return;
+        }
         ctx.response().setStatusCode(301).putHeader("Location", "/ui/").end();
     }
 
-    /** The UI's files; the jar is immutable while the process runs, so files are cached but revalidated. */
+    /** The UI's files. Not cached: they are a few KB, and an upgraded member must not serve a browser yesterday's. */
     StaticHandler files() {
         return StaticHandler.create(UI_ROOT)
                 .setIndexPage("index.html")
                 .setDirectoryListing(false)
-                .setMaxAgeSeconds(60)
+                .setCachingEnabled(false)
                 .setDefaultContentEncoding("UTF-8");
     }
 
