@@ -79,7 +79,10 @@ public final class MusterServer implements AutoCloseable {
         leases = new LeaseManager(node, config.leases(), clock::millis, meters);
         HeartbeatRouter heartbeats = new HeartbeatRouter(node, leases);
         WriteRouter writes = new WriteRouter(node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters));
-        node.setExtensionHandler(body -> WriteRouter.isForwardedWrite(body) ? writes.serveForwarded(body) : heartbeats.serveForwarded(body));
+        var selfPreservation = new io.muster.server.lease.SelfPreservationQuery(node, leases);
+        node.setExtensionHandler(body -> WriteRouter.isForwardedWrite(body) ? writes.serveForwarded(body)
+                : io.muster.server.lease.SelfPreservationQuery.isQuery(body) ? selfPreservation.serve(body)
+                : heartbeats.serveForwarded(body));
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
         router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown);
