@@ -44,6 +44,7 @@ public final class MusterServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Vertx vertx;
     private HttpServer http;
+    private io.vertx.ext.web.Router router;
     private LeaseManager leases;
     private io.muster.server.check.CheckScheduler checks;
     private io.muster.server.check.CheckTargets checkTargets;
@@ -54,7 +55,6 @@ public final class MusterServer implements AutoCloseable {
     private volatile boolean closed;
     private Thread publisher;
     private AclBootstrap bootstrap;
-    private io.vertx.ext.web.Router router;
 
     public MusterServer(ServerConfig config) {
         this(config, Clock.systemUTC());
@@ -70,6 +70,11 @@ public final class MusterServer implements AutoCloseable {
     public MusterServer checkResolver(io.muster.server.check.CheckTargets.Resolver resolver) {
         this.resolver = resolver;
         return this;
+    }
+
+    /** The HTTP API's route table, for tests that compare it with the OpenAPI document. */
+    public io.vertx.ext.web.Router httpRouter() {
+        return router;
     }
 
     public MusterServer start() throws IOException {
@@ -91,6 +96,8 @@ public final class MusterServer implements AutoCloseable {
         WriteRouter writes = new WriteRouter(node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters), clock, meters);
         node.handle(io.muster.store.message.MessageKind.FORWARDED_WRITES, writes::serveForwarded);
         node.handle(io.muster.store.message.MessageKind.FORWARDED_HEARTBEATS, heartbeats::serveForwarded);
+        var selfPreservation = new io.muster.server.lease.SelfPreservationQuery(node, leases);
+        node.handle(io.muster.store.message.MessageKind.SELF_PRESERVATION, selfPreservation::serve);
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
         var limitSettings = config.limits();

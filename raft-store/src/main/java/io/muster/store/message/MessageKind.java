@@ -13,7 +13,9 @@ public enum MessageKind {
     /** A follower's batch of writes for the leader's batcher (payload: {@link ForwardedWrites}). */
     FORWARDED_WRITES((byte) 'W'),
     /** A follower's batch of heartbeats for the leader's leases. */
-    FORWARDED_HEARTBEATS((byte) 'H');
+    FORWARDED_HEARTBEATS((byte) 'H'),
+    /** Whether the leader's self-preservation holds expiries now. Empty payload; answer: one byte, 1 or 0. */
+    SELF_PRESERVATION((byte) 'S');
 
     private final byte code;
 

@@ -46,6 +46,7 @@ public final class HttpApi {
         var cluster = new ClusterResource(node);
         var health = new HealthResource(node, shuttingDown);
         var acls = new AclResource(writes, node);
+        var console = new OperatorConsole();
 
         Router router = Router.router(vertx);
         Routes routes = new Routes(router, acl);
@@ -90,6 +91,9 @@ public final class HttpApi {
         routes.add(DELETE, "/v1/acl/tokens/:accessor", Need.acl(WRITE), acls::deleteToken);
         routes.add(GET, "/v1/acl/whoami", Need.IDENTIFIED, acls::whoami);
         routes.add(POST, "/v1/acl/bootstrap", Need.NOTHING, acls::bootstrap);
+        routes.add(GET, "/v1/openapi.json", Need.NOTHING, console::openApi);
+        routes.add(GET, "/ui", Need.NOTHING, console::toIndex);
+        routes.add(GET, "/ui/*", Need.NOTHING, console.files());
         routes.add(GET, "/health/live", Need.NOTHING, health::live);
         routes.add(GET, "/health/ready", Need.NOTHING, health::ready);
         routes.add(GET, "/metrics", Need.operator(READ), ctx -> ctx.response()

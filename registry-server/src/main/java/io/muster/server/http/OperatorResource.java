@@ -20,17 +20,19 @@ final class OperatorResource {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorResource.class);
     private final RaftNode node;
     private final LeaseManager leases;
+    private final io.muster.server.lease.SelfPreservationQuery active;
 
     OperatorResource(RaftNode node, LeaseManager leases) {
         this.node = node;
         this.leases = leases;
+        this.active = new io.muster.server.lease.SelfPreservationQuery(node, leases);
     }
 
     record Switch(Boolean enabled) {
     }
 
     void get(RoutingContext ctx) {
-        Replies.json(ctx, 200, state());
+        reply(ctx);
     }
 
     void set(RoutingContext ctx) {
@@ -49,15 +51,24 @@ final class OperatorResource {
         Future.fromCompletionStage(node.submit(List.of(c)), ctx.vertx().getOrCreateContext())
                 .onSuccess(committed -> {
                     LOG.warn("Operator switched self-preservation {}", s.enabled() ? "on" : "off");
-                    Replies.json(ctx, 200, state());
+                    reply(ctx);
                 })
                 .onFailure(t -> Replies.error(ctx, t));
     }
 
-    private Map<String, Object> state() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("enabled", leases.selfPreservationEnabled());
-        body.put("active", leases.selfPreservationActive());
-        return body;
+    /** The replicated switch, and whether the leader (the only member that expires leases) holds expiries now. */
+    private void reply(RoutingContext ctx) {
+        Future.fromCompletionStage(active.active(), ctx.vertx().getOrCreateContext())
+                .onSuccess(holding -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("enabled", leases.selfPreservationEnabled());
+                    body.put("active", holding);
+                    Replies.json(ctx, 200, body);
+                })
+                .onFailure(t -> {
+                    Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+                    Replies.error(ctx, cause instanceof java.util.concurrent.TimeoutException
+                            ? ApiException.noLeader("no leader answered whether self-preservation is active") : cause);
+                });
     }
 }

@@ -71,6 +71,8 @@ final class ServiceReads {
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("instances", e.instances().size());
                 summary.put("passing", e.count(Status.PASSING));
+                summary.put("warning", e.count(Status.WARNING));
+                summary.put("critical", e.count(Status.CRITICAL));
                 summary.put("tags", tags);
                 body.put(e.name(), summary);
             }
