@@ -63,19 +63,22 @@ final class TemplateContext {
         return m;
     }
 
-    /** A map with a key for every valid service name; JMustache asks {@code containsKey} and then {@code get}. */
+    /**
+     * A map with every key; JMustache asks {@code containsKey} and then {@code get}. A key that is not a service name
+     * fails the rendering: answering "no such key" would render a typo as a silently empty section.
+     */
     private final class Services extends AbstractMap<String, Object> {
         @Override
         public boolean containsKey(Object key) {
-            return key instanceof String s && SERVICE_NAME.matcher(s).matches();
+            return key instanceof String;
         }
 
         @Override
         public Object get(Object key) {
-            if (!containsKey(key)) {
+            if (!(key instanceof String name) || !SERVICE_NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("not a service name: '" + key + "'");
             }
-            return lookup((String) key);
+            return lookup(name);
         }
 
         @Override
