@@ -40,6 +40,8 @@ public final class MusterClientBuilder {
     private Double protectThreshold;
     private Path cacheDirectory;
     private Clock clock;
+    private CircuitBreakerPolicy circuitBreaker;
+    private Ticker ticker;
 
     MusterClientBuilder() {
     }
@@ -145,6 +147,22 @@ public final class MusterClientBuilder {
         return this;
     }
 
+    /** How views treat endpoints the application reports failing (default {@link CircuitBreakerPolicy#defaults()}). */
+    public MusterClientBuilder circuitBreaker(CircuitBreakerPolicy policy) {
+        Objects.requireNonNull(policy, "policy");
+        requireUnset("circuitBreaker", circuitBreaker);
+        this.circuitBreaker = policy;
+        return this;
+    }
+
+    /** The monotonic time behind circuit breaking's backoffs (default {@link Ticker#system()}). */
+    public MusterClientBuilder ticker(Ticker ticker) {
+        Objects.requireNonNull(ticker, "ticker");
+        requireUnset("ticker", this.ticker);
+        this.ticker = ticker;
+        return this;
+    }
+
     /**
      * Builds the client and starts its threads; it connects lazily.
      *
@@ -162,7 +180,9 @@ public final class MusterClientBuilder {
                 blockingWait == null ? DEFAULT_BLOCKING_WAIT : blockingWait,
                 protectThreshold == null ? 0.0 : protectThreshold,
                 Optional.ofNullable(cacheDirectory),
-                clock == null ? Clock.systemUTC() : clock));
+                clock == null ? Clock.systemUTC() : clock,
+                circuitBreaker == null ? CircuitBreakerPolicy.defaults() : circuitBreaker,
+                ticker == null ? Ticker.system() : ticker));
     }
 
     private static URI parseMember(String address) {

@@ -1,6 +1,8 @@
 package io.muster.client.internal;
 
+import io.muster.client.CircuitBreakerPolicy;
 import io.muster.client.RetryPolicy;
+import io.muster.client.Ticker;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +19,9 @@ public record ClientConfig(
         Duration blockingWait,
         double protectThreshold,
         Optional<Path> cacheDirectory,
-        Clock clock) {
+        Clock clock,
+        CircuitBreakerPolicy circuitBreaker,
+        Ticker ticker) {
 
     public ClientConfig {
         members = List.copyOf(members);
