@@ -40,6 +40,18 @@ public interface MusterClient extends AutoCloseable {
     /** As {@link #register(Registration)}, without blocking; the future fails with the same exceptions. */
     CompletableFuture<RegistrationHandle> registerAsync(Registration registration);
 
+    /**
+     * The names of every service the registry holds (any member's own state: a stale read), sorted. One request,
+     * retried on other members as a registration is; for a live picture, hold views instead.
+     *
+     * @throws RegistryUnavailableException if no member answered within the retry policy
+     * @throws MusterException if the registry refused (for example {@code permission_denied})
+     */
+    List<String> services();
+
+    /** As {@link #services()}, without blocking. */
+    CompletableFuture<List<String>> servicesAsync();
+
     /** Returns a live view of the service's healthy ({@code passing}) endpoints; see {@link ServiceView}. */
     ServiceView serviceView(String service);
 

@@ -44,6 +44,8 @@ public final class MusterClientBuilder {
     private javax.net.ssl.SSLContext sslContext;
     private String token;
     private Duration leaderLossBound;
+    private CircuitBreakerPolicy circuitBreaker;
+    private Ticker ticker;
 
     MusterClientBuilder() {
     }
@@ -161,6 +163,22 @@ public final class MusterClientBuilder {
         return this;
     }
 
+    /** How views treat endpoints the application reports failing (default {@link CircuitBreakerPolicy#defaults()}). */
+    public MusterClientBuilder circuitBreaker(CircuitBreakerPolicy policy) {
+        Objects.requireNonNull(policy, "policy");
+        requireUnset("circuitBreaker", circuitBreaker);
+        this.circuitBreaker = policy;
+        return this;
+    }
+
+    /** The monotonic time behind circuit breaking's backoffs (default {@link Ticker#system()}). */
+    public MusterClientBuilder ticker(Ticker ticker) {
+        Objects.requireNonNull(ticker, "ticker");
+        requireUnset("ticker", this.ticker);
+        this.ticker = ticker;
+        return this;
+    }
+
     /**
      * The TLS context for {@code https://} members, for example one that also presents a client certificate to a
      * registry started with {@code --tls-client-ca}. Without it (and without {@link #trustedCertificates}), the
@@ -226,8 +244,10 @@ public final class MusterClientBuilder {
                 clock == null ? Clock.systemUTC() : clock,
                 Optional.ofNullable(sslContext),
                 Optional.ofNullable(token),
+                leaderLossBound == null ? DEFAULT_LEADER_LOSS_BOUND : leaderLossBound,
 
-                leaderLossBound == null ? DEFAULT_LEADER_LOSS_BOUND : leaderLossBound));
+                circuitBreaker == null ? CircuitBreakerPolicy.defaults() : circuitBreaker,
+                ticker == null ? Ticker.system() : ticker));
     }
 
     private static URI parseMember(String address) {

@@ -26,6 +26,19 @@ public interface RegistrationHandle extends AutoCloseable {
     /** How many times this handle registered the instance again after a {@code 404} heartbeat answer. */
     long reregistrations();
 
+    /**
+     * Makes the heartbeats report {@code status} (and {@code note}, which may be empty) from now on, and sends one
+     * at once: how an application marks itself out of service ({@code critical}), degraded ({@code warning}) or back
+     * ({@code passing}) without deregistering. Registrations start {@code passing}.
+     *
+     * @throws IllegalArgumentException if {@code note} is over 1024 characters (the registry's limit)
+     * @throws IllegalStateException if the handle is closed
+     */
+    void setStatus(InstanceStatus status, String note);
+
+    /** The status the heartbeats report. */
+    InstanceStatus status();
+
     /** {@code false} once the handle was closed or deregistered. */
     boolean isOpen();
 

@@ -21,6 +21,12 @@ import java.util.Set;
  * is more likely than every instance dying at once. The price is that a service scaled to zero on purpose stays
  * visible until an instance registers again.
  *
+ * <p><b>Circuit breaking.</b> The application reports how its calls to an endpoint went
+ * ({@link #reportFailure(Endpoint)}, {@link #reportSuccess(Endpoint)}); {@link #pick(Picker)} then skips a failing
+ * endpoint for a growing backoff and lets one trial call through before taking it back, as the client's
+ * {@link CircuitBreakerPolicy} says. {@link #endpoints()} still lists every endpoint the registry offers;
+ * {@link #ejected()} names those {@code pick} skips now.
+ *
  * <p><b>Thread-safety.</b> All methods are thread-safe. Each getter reads one consistent snapshot, but two
  * getters called in a row may see different snapshots; a {@link ServiceViewEvent} carries a consistent set.
  */
@@ -34,8 +40,25 @@ public interface ServiceView extends AutoCloseable {
     /** The endpoints on offer, sorted by id; empty before the first answer, or if the service has none. */
     List<Endpoint> endpoints();
 
-    /** {@code picker}'s choice among {@link #endpoints()}; empty when there are none. */
+    /**
+     * {@code picker}'s choice among {@link #endpoints()} less the {@link #ejected()} ones (all of them, should every
+     * endpoint be out); empty when there are none. Choosing an endpoint whose backoff has passed makes this call its
+     * one trial: report how it went.
+     */
     Optional<Endpoint> pick(Picker picker);
+
+    /**
+     * Reports that a call to {@code endpoint} failed: unless too many endpoints are out already (the policy's
+     * share, and never all), pickers skip it for the policy's backoff, doubled after each failed trial. A failure
+     * of a call made before the endpoint went out changes nothing. Listeners hear {@code EJECTED}.
+     */
+    void reportFailure(Endpoint endpoint);
+
+    /** Reports that a call to {@code endpoint} succeeded: a trial that succeeds brings it back ({@code RESTORED}). */
+    void reportSuccess(Endpoint endpoint);
+
+    /** Ids of the endpoints {@link #pick(Picker)} skips now because calls to them failed; sorted. */
+    Set<String> ejected();
 
     /** The registry index of the latest answer, 0 before any. */
     long index();

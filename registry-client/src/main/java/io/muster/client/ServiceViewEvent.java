@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One change to a {@link ServiceView}, with the view's state right after it.
@@ -17,9 +18,10 @@ import java.util.Optional;
  *     below the protect threshold
  * @param stale whether the view has lost contact with the registry
  * @param lastUpdated when the registry last confirmed the view's state; empty if it never has
+ * @param ejected ids of the endpoints pickers skip because calls to them failed (see {@link ServiceView#ejected()})
  */
 public record ServiceViewEvent(Type type, String service, List<Endpoint> endpoints, List<Endpoint> previous,
-        long index, boolean protectedMode, boolean stale, Optional<Instant> lastUpdated) {
+        long index, boolean protectedMode, boolean stale, Optional<Instant> lastUpdated, Set<String> ejected) {
 
     /** What happened to the view. */
     public enum Type {
@@ -33,7 +35,11 @@ public record ServiceViewEvent(Type type, String service, List<Endpoint> endpoin
         /** No member answered usefully; the view keeps offering its last known endpoints while it retries. */
         STALE,
         /** The view is current and unprotected again, with the endpoints it already offered. */
-        RECOVERED
+        RECOVERED,
+        /** An endpoint went out of the pickers' choice after a reported failure (or a failed trial). */
+        EJECTED,
+        /** An ejected endpoint's trial call succeeded; pickers choose it again. */
+        RESTORED
     }
 
     public ServiceViewEvent {
@@ -42,5 +48,12 @@ public record ServiceViewEvent(Type type, String service, List<Endpoint> endpoin
         endpoints = List.copyOf(endpoints);
         previous = List.copyOf(previous);
         Objects.requireNonNull(lastUpdated, "lastUpdated");
+        ejected = Set.copyOf(ejected);
+    }
+
+    /** An event with no endpoint ejected. */
+    public ServiceViewEvent(Type type, String service, List<Endpoint> endpoints, List<Endpoint> previous, long index,
+            boolean protectedMode, boolean stale, Optional<Instant> lastUpdated) {
+        this(type, service, endpoints, previous, index, protectedMode, stale, lastUpdated, Set.of());
     }
 }

@@ -1,6 +1,8 @@
 package io.muster.client.internal;
 
+import io.muster.client.CircuitBreakerPolicy;
 import io.muster.client.RetryPolicy;
+import io.muster.client.Ticker;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,7 +22,10 @@ public record ClientConfig(
         Clock clock,
         Optional<javax.net.ssl.SSLContext> sslContext,
         Optional<String> token,
-        Duration leaderLossBound) {
+        Duration leaderLossBound,
+
+        CircuitBreakerPolicy circuitBreaker,
+        Ticker ticker) {
 
     public ClientConfig {
         members = List.copyOf(members);
@@ -30,7 +35,8 @@ public record ClientConfig(
     public ClientConfig(List<URI> members, Duration connectTimeout, Duration requestTimeout, RetryPolicy retryPolicy,
                         Duration blockingWait, double protectThreshold, Optional<Path> cacheDirectory, Clock clock) {
         this(members, connectTimeout, requestTimeout, retryPolicy, blockingWait, protectThreshold, cacheDirectory, clock, Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(3)); // the builder's default leaderLossBound
+                Duration.ofSeconds(3), // the builder's default leaderLossBound
+                CircuitBreakerPolicy.defaults(), Ticker.system());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.muster.client.internal;
 
 import io.muster.client.MusterClient;
+import io.muster.client.MusterException;
 import io.muster.client.Registration;
 import io.muster.client.RegistrationHandle;
 import io.muster.client.ServiceView;
@@ -53,6 +54,32 @@ public final class DefaultMusterClient implements MusterClient {
         } catch (RuntimeException e) {
             throw HttpTransport.rethrow(e);
         }
+    }
+
+    @Override
+    public List<String> services() {
+        try {
+            return servicesAsync().join();
+        } catch (RuntimeException e) {
+            throw HttpTransport.rethrow(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<String>> servicesAsync() {
+        ensureOpen();
+        HttpTransport.Request request = HttpTransport.Request.get("/v1/services?consistency=stale", config.requestTimeout());
+        return transport.send(request, config.retryPolicy().maxAttempts()).thenApply(response -> {
+            if (response.status() / 100 != 2) {
+                throw WireFormat.error(response.status(), response.body(), request.toString());
+            }
+            try {
+                return WireFormat.parseServiceNames(response);
+            } catch (WireFormat.BadAnswerException e) {
+                throw new java.util.concurrent.CompletionException(
+                        new MusterException(response.member() + ": " + e.getMessage(), e));
+            }
+        });
     }
 
     @Override

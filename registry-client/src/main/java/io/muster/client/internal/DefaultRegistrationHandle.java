@@ -1,11 +1,13 @@
 package io.muster.client.internal;
 
+import io.muster.client.InstanceStatus;
 import io.muster.client.Registration;
 import io.muster.client.RegistrationHandle;
 import io.muster.client.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,7 +36,12 @@ final class DefaultRegistrationHandle implements RegistrationHandle {
     private final Clock clock;
     private final Runnable onClosed;
     private final HttpTransport.Request put;
-    private final HttpTransport.Request heartbeat;
+    private final String heartbeatPath;
+    private final Duration heartbeatTimeout;
+    private volatile HttpTransport.Request heartbeat;
+    private volatile InstanceStatus status = InstanceStatus.PASSING;
+    /** Set when the status changed while a beat was in flight: the next beat goes at once. Guarded by lock. */
+    private boolean beatNow;
     private final HttpTransport.Request delete;
     private final long intervalMs;
 
@@ -62,9 +69,10 @@ final class DefaultRegistrationHandle implements RegistrationHandle {
         String path = "/v1/services/" + registration.service() + "/instances/" + registration.id();
         Duration timeout = config.requestTimeout();
         // A heartbeat slower than the interval is worth less than one sent to the next member.
-        Duration heartbeatTimeout = Duration.ofMillis(Math.min(timeout.toMillis(), Math.max(intervalMs, 100)));
+        this.heartbeatTimeout = Duration.ofMillis(Math.min(timeout.toMillis(), Math.max(intervalMs, 100)));
+        this.heartbeatPath = path + "/heartbeat";
         this.put = HttpTransport.Request.put(path, WireFormat.registrationBody(registration), timeout);
-        this.heartbeat = HttpTransport.Request.put(path + "/heartbeat", WireFormat.heartbeatBody(), heartbeatTimeout);
+        this.heartbeat = HttpTransport.Request.put(heartbeatPath, WireFormat.heartbeatBody(), heartbeatTimeout);
         this.delete = HttpTransport.Request.delete(path, timeout);
     }
 
@@ -82,7 +90,7 @@ final class DefaultRegistrationHandle implements RegistrationHandle {
             if (failure == null) {
                 log.info("Registered {}/{} at {}:{} (index {}, ttl {})", registration.service(), registration.id(),
                         registration.address(), registration.port(), index, GoDurations.format(registration.ttl()));
-                scheduleBeat(intervalMs);
+                scheduleBeat(takeBeatNow() ? 0 : intervalMs);
             } else {
                 abandon();
             }
@@ -107,6 +115,36 @@ final class DefaultRegistrationHandle implements RegistrationHandle {
     @Override
     public long reregistrations() {
         return reregistrations.get();
+    }
+
+    @Override
+    public void setStatus(InstanceStatus newStatus, String note) {
+        Objects.requireNonNull(newStatus, "status");
+        Objects.requireNonNull(note, "note");
+        if (note.length() > 1024) {
+            throw new IllegalArgumentException("note must be at most 1024 characters, got " + note.length());
+        }
+        synchronized (lock) {
+            if (closing) {
+                throw new IllegalStateException("registration " + registration.service() + "/" + registration.id()
+                        + " is closed");
+            }
+            heartbeat = HttpTransport.Request.put(heartbeatPath, WireFormat.heartbeatBody(newStatus, note), heartbeatTimeout);
+            status = newStatus;
+            log.info("{}/{} reports {} from now on{}", registration.service(), registration.id(), newStatus.wire(),
+                    note.isEmpty() ? "" : " (" + note + ")");
+            // A beat waiting for its time goes now; one in flight carries the old body, so the next follows at once.
+            if (nextBeat != null && nextBeat.cancel(false)) {
+                scheduleBeat(0);
+            } else {
+                beatNow = true;
+            }
+        }
+    }
+
+    @Override
+    public InstanceStatus status() {
+        return status;
     }
 
     @Override
@@ -209,6 +247,14 @@ final class DefaultRegistrationHandle implements RegistrationHandle {
         }
     }
 
+    private boolean takeBeatNow() {
+        synchronized (lock) {
+            boolean now = beatNow;
+            beatNow = false;
+            return now;
+        }
+    }
+
     private CompletableFuture<HttpTransport.Response> reregister() {
         log.info("Registry no longer knows {}/{} (heartbeat answered 404); registering it again",
                 registration.service(), registration.id());
@@ -227,7 +273,7 @@ final class DefaultRegistrationHandle implements RegistrationHandle {
                         registration.id(), failures);
             }
             failures = 0;
-            scheduleBeat(intervalMs);
+            scheduleBeat(takeBeatNow() ? 0 : intervalMs);
             return;
         }
         Throwable problem = failure != null ? HttpTransport.unwrap(failure)

@@ -73,6 +73,7 @@ final class DefaultServiceView implements ServiceView {
     private final Runnable onClosed;
     private final String basePath;
     private final Instant createdAt;
+    private final EndpointCircuits circuits;
 
     private final CopyOnWriteArrayList<ServiceViewListener> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -116,6 +117,7 @@ final class DefaultServiceView implements ServiceView {
         new TreeSet<>(this.tags).forEach(tag -> path.append("&tag=").append(tag));
         this.basePath = path.toString();
         this.createdAt = clock.instant();
+        this.circuits = new EndpointCircuits(config.circuitBreaker(), config.ticker());
         this.snapshot = new Snapshot(List.of(), 0, null, null, 0, false, false);
     }
 
@@ -147,7 +149,33 @@ final class DefaultServiceView implements ServiceView {
 
     @Override
     public Optional<Endpoint> pick(Picker picker) {
-        return picker.pick(snapshot.endpoints());
+        return circuits.pick(snapshot.endpoints(), picker);
+    }
+
+    @Override
+    public void reportFailure(Endpoint endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Snapshot s = snapshot;
+        if (circuits.failure(endpoint, s.endpoints()) == EndpointCircuits.Change.EJECTED) {
+            log.info("View of '{}' skips endpoint {} ({}) after a failed call", service, endpoint.id(), endpoint.hostPort());
+            publishLater(ServiceViewEvent.Type.EJECTED, s);
+        }
+    }
+
+    @Override
+    public void reportSuccess(Endpoint endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Snapshot s = snapshot;
+        if (circuits.success(endpoint) == EndpointCircuits.Change.RESTORED) {
+            log.info("View of '{}' takes endpoint {} ({}) back after a successful trial", service, endpoint.id(),
+                    endpoint.hostPort());
+            publishLater(ServiceViewEvent.Type.RESTORED, s);
+        }
+    }
+
+    @Override
+    public Set<String> ejected() {
+        return circuits.ejected(snapshot.endpoints());
     }
 
     @Override
@@ -384,6 +412,7 @@ final class DefaultServiceView implements ServiceView {
         }
         Snapshot after = new Snapshot(told, answer.index(), now, confirmed, lossMs, false, false);
         snapshot = after;
+        circuits.retain(told);
         if (before.protectedMode()) {
             log.info("View of '{}' leaves protection: registry reports {} healthy endpoints", service, told.size());
         }
@@ -425,9 +454,19 @@ final class DefaultServiceView implements ServiceView {
         }
     }
 
+    /** Reports arrive on the application's threads; listeners run on the client's. */
+    private void publishLater(ServiceViewEvent.Type type, Snapshot s) {
+        try {
+            scheduler.execute(() -> publish(type, s, s));
+        } catch (RejectedExecutionException e) {
+            log.debug("Scheduler is shut down; {} of '{}' not told", type, service);
+        }
+    }
+
     private void publish(ServiceViewEvent.Type type, Snapshot before, Snapshot after) {
         ServiceViewEvent event = new ServiceViewEvent(type, service, after.endpoints(), before.endpoints(),
-                after.index(), after.protectedMode(), after.stale(), Optional.ofNullable(after.lastUpdated()));
+                after.index(), after.protectedMode(), after.stale(), Optional.ofNullable(after.lastUpdated()),
+                circuits.ejected(after.endpoints()));
         for (ServiceViewListener listener : listeners) {
             try {
                 listener.onEvent(event);

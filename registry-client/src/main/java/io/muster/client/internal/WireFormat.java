@@ -75,6 +75,36 @@ public final class WireFormat {
         return "{\"status\":\"passing\"}".getBytes(StandardCharsets.UTF_8);
     }
 
+    static byte[] heartbeatBody(io.muster.client.InstanceStatus status, String note) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("status", status.wire());
+        if (!note.isEmpty()) {
+            body.put("note", note);
+        }
+        try {
+            return MAPPER.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a two-string object always serialises", e);
+        }
+    }
+
+    /** The service names of a {@code GET /v1/services} answer, sorted. */
+    static java.util.List<String> parseServiceNames(HttpTransport.Response response) throws BadAnswerException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new BadAnswerException("service list is not JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadAnswerException("service list is not a JSON object");
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        root.fieldNames().forEachRemaining(names::add);
+        java.util.Collections.sort(names);
+        return java.util.List.copyOf(names);
+    }
+
     /** The index of a write's {@code {"index": N}} answer, 0 if the answer does not carry one. */
     static long writeIndex(HttpTransport.Response response) {
         try {

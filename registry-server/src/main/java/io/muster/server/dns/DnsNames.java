@@ -13,13 +13,16 @@ import org.xbill.DNS.TextParseException;
  *   &lt;service&gt;.service.&lt;domain&gt;         the service's passing instances
  *   &lt;tag&gt;.&lt;service&gt;.service.&lt;domain&gt;   the same, only those carrying the tag
  *   _&lt;service&gt;._tcp.service.&lt;domain&gt;    the service, in RFC 2782 form
- *   &lt;hex&gt;.addr.&lt;domain&gt;               SRV target of an IP instance: its address in hex (8 or 32 digits)
+ *   &lt;hex&gt;-&lt;port&gt;.addr.&lt;domain&gt;        SRV target of an IP instance: its address in hex (8 or 32 digits)
+ *                                      and its port, so each endpoint has a name of its own
+ *   &lt;hex&gt;.addr.&lt;domain&gt;               the address alone (the earlier target form, still answered)
  *   ns.&lt;domain&gt;                       the name server named in SOA and NS
  * </pre>
  *
- * Matching ignores case. An SRV target spells its address rather than naming the instance, so it is valid
- * for as long as any instance has that address, answers without a catalog lookup, and cannot collide (instance
- * ids allow characters and lengths that DNS labels do not).
+ * Matching ignores case. An SRV target spells its address and port rather than naming the instance, so it
+ * answers without a catalog lookup and cannot collide (instance ids allow characters and lengths that DNS labels
+ * do not). The port is in the name because balancers key their servers by target name: HAProxy 2.6's
+ * {@code server-template} kept only two of three instances that shared one address, and so one target.
  */
 final class DnsNames {
     private static final HexFormat HEX = HexFormat.of();
@@ -70,10 +73,10 @@ final class DnsNames {
         };
     }
 
-    /** The SRV target for an instance registered with this IPv4 or IPv6 address. */
-    Name addressName(byte[] address) {
+    /** The SRV target for an instance registered with this IPv4 or IPv6 address and port. */
+    Name addressName(byte[] address, int port) {
         try {
-            return Name.fromString(HEX.formatHex(address) + ".addr", domain);
+            return Name.fromString(HEX.formatHex(address) + "-" + port + ".addr", domain);
         } catch (TextParseException e) {
             throw new IllegalStateException("hex is always a valid label", e);
         }
@@ -97,8 +100,18 @@ final class DnsNames {
         if (labels.length == 1) {
             return QueryName.EMPTY_NON_TERMINAL;
         }
+        if (labels.length != 2) {
+            return QueryName.UNKNOWN;
+        }
         String hex = labels[0];
-        if (labels.length != 2 || (hex.length() != 8 && hex.length() != 32)) {
+        int dash = hex.indexOf('-');
+        if (dash >= 0) {
+            if (!isPort(hex.substring(dash + 1))) {
+                return QueryName.UNKNOWN;
+            }
+            hex = hex.substring(0, dash);
+        }
+        if (hex.length() != 8 && hex.length() != 32) {
             return QueryName.UNKNOWN;
         }
         for (int i = 0; i < hex.length(); i++) {
@@ -108,5 +121,18 @@ final class DnsNames {
             }
         }
         return new QueryName.Address(HEX.parseHex(hex));
+    }
+
+    /** 1-65535 in plain decimal: no sign, no leading zero, so each endpoint has exactly one name. */
+    private static boolean isPort(String digits) {
+        if (digits.isEmpty() || digits.length() > 5 || digits.charAt(0) == '0') {
+            return false;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return Integer.parseInt(digits) <= 65535;
     }
 }

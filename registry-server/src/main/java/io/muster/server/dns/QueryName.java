@@ -34,7 +34,7 @@ sealed interface QueryName {
     record Service(String service, Optional<String> tag) implements QueryName {
     }
 
-    /** {@code <hex>.addr.<domain>}: an SRV target that spells its own IPv4 (4 bytes) or IPv6 (16 bytes) address. */
+    /** {@code <hex>[-<port>].addr.<domain>}: an SRV target that spells its own IPv4 (4 bytes) or IPv6 (16 bytes) address. */
     record Address(byte[] bytes) implements QueryName {
     }
 }

@@ -47,7 +47,7 @@ record ServiceRecords(ServiceEntry entry, List<Endpoint> passing, Set<String> ta
         byte[] bytes = a.indexOf(':') >= 0 ? Address.toByteArray(a, Address.IPv6) : Address.toByteArray(a, Address.IPv4);
         Name target;
         if (bytes != null) {
-            target = names.addressName(bytes);
+            target = names.addressName(bytes, i.port());
         } else {
             try {
                 target = Name.fromString(a.endsWith(".") ? a : a + ".");

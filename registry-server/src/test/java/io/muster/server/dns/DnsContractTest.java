@@ -83,18 +83,18 @@ class DnsContractTest {
                     .map(r -> r.getPriority() + " " + r.getWeight() + " " + r.getPort() + " " + r.getTarget())
                     .collect(Collectors.toSet());
             assertEquals(Set.of(
-                    "1 10 8080 0a000001.addr.muster.",
-                    "1 5 8081 0a000002.addr.muster.",
-                    "1 1 8082 fd000000000000000000000000000003.addr.muster.",
+                    "1 10 8080 0a000001-8080.addr.muster.",
+                    "1 5 8081 0a000002-8081.addr.muster.",
+                    "1 1 8082 fd000000000000000000000000000003-8082.addr.muster.",
                     "1 2 8083 app.example.com."), srv, name);
             Set<String> additional = m.getSection(Section.ADDITIONAL).stream()
                     .filter(r -> r.getType() == Type.A || r.getType() == Type.AAAA)
                     .map(r -> r.getName() + " " + Type.string(r.getType()) + " " + r.rdataToString())
                     .collect(Collectors.toSet());
             assertEquals(Set.of(
-                    "0a000001.addr.muster. A 10.0.0.1",
-                    "0a000002.addr.muster. A 10.0.0.2",
-                    "fd000000000000000000000000000003.addr.muster. AAAA fd00:0:0:0:0:0:0:3"), additional, name);
+                    "0a000001-8080.addr.muster. A 10.0.0.1",
+                    "0a000002-8081.addr.muster. A 10.0.0.2",
+                    "fd000000000000000000000000000003-8082.addr.muster. AAAA fd00:0:0:0:0:0:0:3"), additional, name);
         }
     }
 
@@ -107,6 +107,32 @@ class DnsContractTest {
         assertEquals(Rcode.NOERROR, wrongFamily.getRcode());
         assertEquals(0, wrongFamily.getSection(Section.ANSWER).size());
         assertEquals(Rcode.NXDOMAIN, dns.ask("0a00001.addr.muster.", Type.A).getRcode());
+    }
+
+    @Test
+    void perEndpointTargetNamesResolveToTheirAddresses() {
+        assertEquals(List.of("10.0.0.1"), answerData(dns.ask("0A000001-8080.addr.muster.", Type.A)));
+        assertEquals(List.of("fd00:0:0:0:0:0:0:3"),
+                answerData(dns.ask("fd000000000000000000000000000003-8082.addr.muster.", Type.AAAA)));
+        for (String bad : List.of("0a000001-.addr.muster.", "0a000001-0.addr.muster.", "0a000001-08080.addr.muster.",
+                "0a000001-65536.addr.muster.", "0a000001-80-80.addr.muster.", "0a000001-+80.addr.muster.",
+                "0a000001-999999.addr.muster.", "-8080.addr.muster.", "x.0a000001-8080.addr.muster.")) {
+            assertEquals(Rcode.NXDOMAIN, dns.ask(bad, Type.A).getRcode(), bad);
+        }
+    }
+
+    @Test
+    void instancesSharingAnAddressGetOneTargetEach() {
+        for (int port : List.of(9001, 9002, 9003)) {
+            dns.register("shared", "s" + port, "{\"address\":\"10.0.0.9\",\"port\":" + port + "}");
+        }
+        dns.awaitAnswer("shared.service.muster.", Type.SRV, m -> m.getSection(Section.ANSWER).size() == 3);
+        var m = dns.ask("shared.service.muster.", Type.SRV);
+        Set<String> targets = m.getSection(Section.ANSWER).stream().map(r -> ((SRVRecord) r).getTarget().toString())
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("0a000009-9001.addr.muster.", "0a000009-9002.addr.muster.", "0a000009-9003.addr.muster."),
+                targets);
+        assertEquals(3, m.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.A).count());
     }
 
     @Test

@@ -56,9 +56,9 @@ class DnsDigTest {
         List<String> out = dig("+tcp", "_digweb._tcp.service.muster.", "SRV");
         assertTrue(out.stream().anyMatch(l -> l.contains("status: NOERROR")), String.join("\n", out));
         assertTrue(out.stream().anyMatch(l -> l.startsWith(";; flags: qr aa")), String.join("\n", out));
-        assertTrue(out.stream().anyMatch(l -> l.matches("_digweb\\._tcp\\.service\\.muster\\.\\s+0\\s+IN\\s+SRV\\s+1 1 8080 0a060001\\.addr\\.muster\\.")),
+        assertTrue(out.stream().anyMatch(l -> l.matches("_digweb\\._tcp\\.service\\.muster\\.\\s+0\\s+IN\\s+SRV\\s+1 1 8080 0a060001-8080\\.addr\\.muster\\.")),
                 String.join("\n", out));
-        assertTrue(out.stream().anyMatch(l -> l.matches("0a060001\\.addr\\.muster\\.\\s+0\\s+IN\\s+A\\s+10\\.6\\.0\\.1")),
+        assertTrue(out.stream().anyMatch(l -> l.matches("0a060001-8080\\.addr\\.muster\\.\\s+0\\s+IN\\s+A\\s+10\\.6\\.0\\.1")),
                 String.join("\n", out));
     }
 

@@ -58,7 +58,7 @@ class DnsResponderTest {
         assertEquals("192.0.2.7", m.getSection(Section.ANSWER).get(0).rdataToString());
         assertEquals(30, m.getSection(Section.ANSWER).get(0).getTTL());
         var srv = respond(r, "_api._tcp.service.svc.example.", Type.SRV, Transport.UDP);
-        assertEquals("1 1 80 c0000207.addr.svc.example.", srv.getSection(Section.ANSWER).get(0).rdataToString());
+        assertEquals("1 1 80 c0000207-80.addr.svc.example.", srv.getSection(Section.ANSWER).get(0).rdataToString());
         assertEquals(Rcode.REFUSED, respond(r, "api.service.muster.", Type.A, Transport.UDP).getRcode());
     }
 

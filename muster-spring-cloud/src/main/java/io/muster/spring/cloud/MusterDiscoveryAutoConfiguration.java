@@ -1,0 +1,85 @@
+package io.muster.spring.cloud;
+
+import io.muster.client.MusterClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.ConditionalOnBlockingDiscoveryEnabled;
+import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Muster as Spring Cloud's discovery client and service registry, on unless {@code spring.cloud.muster.enabled}
+ * or {@code spring.cloud.discovery.enabled} is false. Every bean backs off when the application defines its own.
+ */
+@AutoConfiguration(before = {SimpleDiscoveryClientAutoConfiguration.class,
+        SimpleReactiveDiscoveryClientAutoConfiguration.class})
+@ConditionalOnDiscoveryEnabled
+@ConditionalOnProperty(value = "spring.cloud.muster.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(MusterDiscoveryProperties.class)
+public class MusterDiscoveryAutoConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public MusterClient musterClient(MusterDiscoveryProperties properties) {
+        return MusterClient.builder().members(properties.getMembers())
+                .protectThreshold(properties.getProtectThreshold()).build();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBlockingDiscoveryEnabled
+    static class Blocking {
+        @Bean
+        @ConditionalOnMissingBean
+        public MusterDiscoveryClient musterDiscoveryClient(MusterClient client, MusterDiscoveryProperties properties) {
+            return new MusterDiscoveryClient(client, properties.getFirstLookupTimeout());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "reactor.core.publisher.Flux")
+    @ConditionalOnProperty(value = "spring.cloud.discovery.reactive.enabled", matchIfMissing = true)
+    static class Reactive {
+        @Bean
+        @ConditionalOnMissingBean
+        public MusterReactiveDiscoveryClient musterReactiveDiscoveryClient(MusterClient client,
+                MusterDiscoveryProperties properties) {
+            return new MusterReactiveDiscoveryClient(new MusterDiscoveryClient(client, properties.getFirstLookupTimeout()));
+        }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public MusterServiceRegistry musterServiceRegistry(MusterClient client, MusterDiscoveryProperties properties) {
+        return new MusterServiceRegistry(client, properties.getTtl());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnWebApplication
+    @ConditionalOnProperty(value = "spring.cloud.muster.register", matchIfMissing = true)
+    public MusterAutoRegistration musterAutoRegistration(MusterServiceRegistry registry,
+            MusterDiscoveryProperties properties, Environment environment) {
+        return new MusterAutoRegistration(registry, properties,
+                environment.getProperty("spring.application.name", "application"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    static class Health {
+        @Bean
+        @ConditionalOnMissingBean(name = "musterHealthIndicator")
+        public MusterHealthIndicator musterHealthIndicator(MusterClient client,
+                ObjectProvider<MusterAutoRegistration> registration) {
+            return new MusterHealthIndicator(client, registration.getIfAvailable());
+        }
+    }
+}

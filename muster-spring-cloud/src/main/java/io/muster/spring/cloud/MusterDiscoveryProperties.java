@@ -1,0 +1,63 @@
+package io.muster.spring.cloud;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** {@code spring.cloud.muster.*}: where the registry is and how this application registers itself. */
+@ConfigurationProperties("spring.cloud.muster")
+public class MusterDiscoveryProperties {
+    /** Turns the whole integration off. */
+    private boolean enabled = true;
+    /** Member base URLs, such as {@code http://10.0.0.1:8700}. */
+    private List<String> members = new ArrayList<>(List.of("http://127.0.0.1:8700"));
+    /** ACL token; sent once the client carries tokens (see docs/spring-cloud.md). */
+    private String token = "";
+    /** Register this application on start and deregister it on shutdown. */
+    private boolean register = true;
+    /** The service name to register under; defaults to {@code spring.application.name}. */
+    private String serviceName = "";
+    /** The instance id; defaults to {@code <service>-<address>-<port>}. */
+    private String instanceId = "";
+    /** The address to register; defaults to this host's address. */
+    private String address = "";
+    /** The port to register; defaults to the port the web server listens on. */
+    private int port = 0;
+    private Duration ttl = Duration.ofSeconds(10);
+    private List<String> tags = new ArrayList<>();
+    private Map<String, String> metadata = new LinkedHashMap<>();
+    /** The views' protect threshold: a share of endpoints below which a sudden drop is not believed. */
+    private double protectThreshold = 0.0;
+    /** How long a first lookup of a service may wait for the registry's first answer. */
+    private Duration firstLookupTimeout = Duration.ofSeconds(5);
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public List<String> getMembers() { return members; }
+    public void setMembers(List<String> members) { this.members = members; }
+    public String getToken() { return token; }
+    public void setToken(String token) { this.token = token; }
+    public boolean isRegister() { return register; }
+    public void setRegister(boolean register) { this.register = register; }
+    public String getServiceName() { return serviceName; }
+    public void setServiceName(String serviceName) { this.serviceName = serviceName; }
+    public String getInstanceId() { return instanceId; }
+    public void setInstanceId(String instanceId) { this.instanceId = instanceId; }
+    public String getAddress() { return address; }
+    public void setAddress(String address) { this.address = address; }
+    public int getPort() { return port; }
+    public void setPort(int port) { this.port = port; }
+    public Duration getTtl() { return ttl; }
+    public void setTtl(Duration ttl) { this.ttl = ttl; }
+    public List<String> getTags() { return tags; }
+    public void setTags(List<String> tags) { this.tags = tags; }
+    public Map<String, String> getMetadata() { return metadata; }
+    public void setMetadata(Map<String, String> metadata) { this.metadata = metadata; }
+    public double getProtectThreshold() { return protectThreshold; }
+    public void setProtectThreshold(double protectThreshold) { this.protectThreshold = protectThreshold; }
+    public Duration getFirstLookupTimeout() { return firstLookupTimeout; }
+    public void setFirstLookupTimeout(Duration firstLookupTimeout) { this.firstLookupTimeout = firstLookupTimeout; }
+}
