@@ -106,7 +106,8 @@ class AclFormatCompatibilityTest {
         assertEquals(List.of(Result.Code.OK, Result.Code.NOT_FOUND, Result.Code.INVALID), codes.get(8),
                 "a second bootstrap is refused");
         assertEquals(List.of(Result.Code.OK, Result.Code.NOT_FOUND), codes.get(9));
-        assertEquals(SnapshotFormat.read(resource(SNAPSHOT_V2)), replayed.export());
+        // Written before empty services were removed: its empty "gone" is what today's catalog no longer keeps.
+        assertEquals(SnapshotFormatCompatibilityTest.withoutEmptyServices(SnapshotFormat.read(resource(SNAPSHOT_V2))), replayed.export());
     }
 
     @Test
@@ -135,7 +136,8 @@ class AclFormatCompatibilityTest {
         Catalog c = new Catalog();
         c.load(SnapshotFormat.read(resource(SNAPSHOT_V2)));
 
-        assertEquals(Json.mapper().readTree(gunzip(resource(SNAPSHOT_V2))),
+        byte[] expected = SnapshotFormat.toBytes(SnapshotFormatCompatibilityTest.withoutEmptyServices(SnapshotFormat.read(resource(SNAPSHOT_V2))));
+        assertEquals(Json.mapper().readTree(gunzip(expected)),
                 Json.mapper().readTree(gunzip(SnapshotFormat.toBytes(c.export()))));
     }
 

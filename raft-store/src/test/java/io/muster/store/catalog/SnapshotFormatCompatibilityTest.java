@@ -128,14 +128,14 @@ class SnapshotFormatCompatibilityTest {
      * What v1's state is today: v1 kept services whose last instance left as empty entries; they are dropped and
      * the highest such index kept in the options' removal slot, a map old readers accept (rolling upgrades).
      */
-    private static SnapshotData withoutEmptyServices(SnapshotData v1) {
+    static SnapshotData withoutEmptyServices(SnapshotData v1) {
         long removed = v1.services().stream().filter(s -> s.instances().isEmpty()).mapToLong(SnapshotData.ServiceData::index).max().orElse(0);
         java.util.TreeMap<String, String> options = new java.util.TreeMap<>(v1.options());
         if (removed > 0) {
             options.put(Catalog.REMOVED_INDEX_SLOT, Long.toString(removed));
         }
         return new SnapshotData(v1.format(), v1.version(), v1.appliedIndex(), v1.changeIndex(),
-                v1.services().stream().filter(s -> !s.instances().isEmpty()).toList(), v1.renewals(), v1.members(), options, v1.graceFrom());
+                v1.services().stream().filter(s -> !s.instances().isEmpty()).toList(), v1.renewals(), v1.members(), options, v1.graceFrom(), v1.acl());
     }
 
     @Test
