@@ -1,6 +1,7 @@
 package io.muster.spring.cloud;
 
 import io.muster.client.MusterClient;
+import java.nio.file.Path;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,8 +31,16 @@ public class MusterDiscoveryAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public MusterClient musterClient(MusterDiscoveryProperties properties) {
-        return MusterClient.builder().members(properties.getMembers())
-                .protectThreshold(properties.getProtectThreshold()).build();
+        var builder = MusterClient.builder().members(properties.getMembers())
+                .protectThreshold(properties.getProtectThreshold());
+        // Blank means "not configured" for both, so an empty environment variable behind a property changes nothing.
+        if (!properties.getToken().isBlank()) {
+            builder.token(properties.getToken().strip());
+        }
+        if (!properties.getTrustedCertificates().isBlank()) {
+            builder.trustedCertificates(Path.of(properties.getTrustedCertificates().strip()));
+        }
+        return builder.build();
     }
 
     @Configuration(proxyBeanMethods = false)

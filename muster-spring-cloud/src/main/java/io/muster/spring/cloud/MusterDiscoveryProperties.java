@@ -14,8 +14,10 @@ public class MusterDiscoveryProperties {
     private boolean enabled = true;
     /** Member base URLs, such as {@code http://10.0.0.1:8700}. */
     private List<String> members = new ArrayList<>(List.of("http://127.0.0.1:8700"));
-    /** ACL token; sent once the client carries tokens (see docs/spring-cloud.md). */
+    /** ACL token (its secret), sent on every request; empty sends none (docs/acl.md). */
     private String token = "";
+    /** A PEM file of the CA certificates to trust for {@code https://} members; empty uses the JDK's trust store. */
+    private String trustedCertificates = "";
     /** Register this application on start and deregister it on shutdown. */
     private boolean register = true;
     /** The service name to register under; defaults to {@code spring.application.name}. */
@@ -40,6 +42,8 @@ public class MusterDiscoveryProperties {
     public void setMembers(List<String> members) { this.members = members; }
     public String getToken() { return token; }
     public void setToken(String token) { this.token = token; }
+    public String getTrustedCertificates() { return trustedCertificates; }
+    public void setTrustedCertificates(String trustedCertificates) { this.trustedCertificates = trustedCertificates; }
     public boolean isRegister() { return register; }
     public void setRegister(boolean register) { this.register = register; }
     public String getServiceName() { return serviceName; }
