@@ -18,6 +18,7 @@ import io.muster.server.watch.WatchHub;
 import io.muster.server.write.WriteBatcher;
 import io.muster.server.write.WriteRouter;
 import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.command.Command;
 import io.muster.store.model.Member;
 import io.muster.store.raft.RaftNode;
@@ -39,7 +40,8 @@ public final class MusterServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Clock clock;
-    private final Catalog catalog = new Catalog();
+    /** Read-only here: the Raft node's state machine is the only writer. */
+    private final CatalogView catalog;
     private final RaftNode node;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Vertx vertx;
@@ -63,7 +65,8 @@ public final class MusterServer implements AutoCloseable {
     public MusterServer(ServerConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.node = new RaftNode(config.raftSettings(clock), catalog);
+        this.node = new RaftNode(config.raftSettings(clock), new Catalog());
+        this.catalog = node.catalog();
     }
 
     /** Replaces name resolution for check targets (tests: a name that resolves to a refused address). Before start. */

@@ -32,7 +32,7 @@ import org.pcollections.TreePMap;
  * <p>Apply is deterministic (design rule 1): it reads only the entry and the state before it. The indexes it
  * keeps move only when a read's answer would change (rule 3): a checkpoint of renewals moves none.
  */
-public final class Catalog {
+public final class Catalog implements CatalogView {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Catalog.class);
     private final ConcurrentHashMap<String, ServiceEntry> services = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> renewals = new ConcurrentHashMap<>();
@@ -58,25 +58,30 @@ public final class Catalog {
     /** Instances in all services, kept with apply so a quota costs no count. */
     private volatile long instanceCount;
 
+    @Override
     public void addListener(CatalogListener listener) {
         listeners.add(listener);
     }
 
     /** The index of the last entry that changed any service. */
+    @Override
     public long changeIndex() {
         return changeIndex;
     }
 
     /** The index of the last entry applied, whether or not it changed anything. */
+    @Override
     public long appliedIndex() {
         return appliedIndex;
     }
 
+    @Override
     public Optional<ServiceEntry> service(String name) {
         return Optional.ofNullable(services.get(name));
     }
 
     /** One instance of a service, as last applied. */
+    @Override
     public Optional<Instance> instance(String service, String id) {
         ServiceEntry e = services.get(service);
         return e == null ? Optional.empty() : Optional.ofNullable(e.instances().get(id));
@@ -86,6 +91,7 @@ public final class Catalog {
      * Every service with at least one instance. A service whose last instance leaves is removed, so names
      * clients made up do not stay forever; {@link #indexOf} keeps its index from going backwards.
      */
+    @Override
     public Collection<ServiceEntry> services() {
         return services.values();
     }
@@ -96,17 +102,20 @@ public final class Catalog {
      * at least its own, and the watermark only grows), and a name never used answers it too, so a client can
      * block on a service before anyone registers it (design rule 3).
      */
+    @Override
     public long indexOf(String service) {
         ServiceEntry e = services.get(service);
         return e != null ? e.index() : removedIndex;
     }
 
     /** See {@link #indexOf}. */
+    @Override
     public long removedIndex() {
         return removedIndex;
     }
 
     /** Instances in all services. */
+    @Override
     public long instanceCount() {
         return instanceCount;
     }
@@ -115,25 +124,30 @@ public final class Catalog {
      * Last known renewal of each TTL instance, keyed {@code service/id}: its registration or last checkpoint, as a
      * time on the scale of entry times (the stamping leaders' wall clocks, epoch ms).
      */
+    @Override
     public Map<String, Long> renewals() {
         return Map.copyOf(renewals);
     }
 
     /** When the one takeover grace of each TTL instance not renewed since a takeover began, as {@link #renewals}. */
+    @Override
     public Map<String, Long> graceFrom() {
         return Map.copyOf(graceFrom);
     }
 
     /** Operator settings replicated with the catalog; absent means the server's configured default. */
+    @Override
     public Optional<String> option(String name) {
         return Optional.ofNullable(options.get(name));
     }
 
     /** Tokens and policies, as of the last applied entry: one immutable value, so a request sees one whole state. */
+    @Override
     public AclState acl() {
         return acl;
     }
 
+    @Override
     public Map<String, Member> members() {
         return Map.copyOf(members);
     }
@@ -142,6 +156,7 @@ public final class Catalog {
      * Completes once an entry at or beyond {@code index} is applied here. Completion happens on the apply
      * thread; callers must move their work elsewhere.
      */
+    @Override
     public CompletableFuture<Long> awaitApplied(long index) {
         if (appliedIndex >= index) {
             return CompletableFuture.completedFuture(appliedIndex);
@@ -588,6 +603,7 @@ public final class Catalog {
     }
 
     /** A consistent copy of the whole state as of one applied entry, for snapshots and backups; any thread. */
+    @Override
     public SnapshotData export() {
         exportLock.readLock().lock();
         try {

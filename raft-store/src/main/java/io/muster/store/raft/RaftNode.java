@@ -1,6 +1,7 @@
 package io.muster.store.raft;
 
 import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.command.Command;
 import io.muster.store.command.Entry;
 import io.muster.store.command.EntryCodec;
@@ -175,7 +176,8 @@ public final class RaftNode implements Closeable {
         return settings.id();
     }
 
-    public Catalog catalog() {
+    /** The replicated state, read-only: only this node's state machine applies to it. */
+    public CatalogView catalog() {
         return catalog;
     }
 

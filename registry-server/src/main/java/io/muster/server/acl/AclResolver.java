@@ -3,7 +3,7 @@ package io.muster.server.acl;
 import io.muster.store.acl.AclState;
 import io.muster.store.acl.Policy;
 import io.muster.store.acl.Token;
-import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * fresh cache. Thread-safe.
  */
 public final class AclResolver {
-    private final Catalog catalog;
+    private final CatalogView catalog;
     private final AclSettings settings;
     private volatile Cache cache = new Cache(null);
 
@@ -25,7 +25,7 @@ public final class AclResolver {
         }
     }
 
-    public AclResolver(Catalog catalog, AclSettings settings) {
+    public AclResolver(CatalogView catalog, AclSettings settings) {
         this.catalog = catalog;
         this.settings = settings;
     }

@@ -2,6 +2,7 @@ package io.muster.server.check;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.catalog.CatalogChange;
 import io.muster.store.command.Command;
 import io.muster.store.model.Check;
@@ -41,7 +42,7 @@ public final class CheckScheduler implements AutoCloseable {
     private static final long MEMBERSHIP_MS = 250;
 
     private final String self;
-    private final Catalog catalog;
+    private final CatalogView catalog;
     private final CheckSettings settings;
     private final Ticker clock;
     private final CheckMembers liveMembers;
@@ -80,7 +81,7 @@ public final class CheckScheduler implements AutoCloseable {
      * @param thread the scheduler's own thread, or null when {@code owner} runs everything and a test calls {@link #tick()}
      * @param owner runs probe results and completions on the thread that owns the state (when {@code thread} is null)
      */
-    CheckScheduler(String self, Catalog catalog, CheckMembers members, Probe probe,
+    CheckScheduler(String self, CatalogView catalog, CheckMembers members, Probe probe,
             java.util.function.Function<List<Command>, CompletableFuture<?>> submit, CheckSettings settings, Ticker ticker,
             MeterRegistry meters, ScheduledExecutorService thread, java.util.concurrent.Executor owner) {
         this.self = self;

@@ -1,6 +1,6 @@
 package io.muster.server.check;
 
-import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.command.Command;
 import io.muster.store.raft.ClusterStatus;
 import io.muster.store.raft.Consistency;
@@ -40,7 +40,7 @@ public final class LiveMembers implements CheckMembers {
     private static final long FAR_BEHIND = 1000;
 
     private final RaftNode node;
-    private final Catalog catalog;
+    private final CatalogView catalog;
     private final long timeoutMs;
     private long leaderSince = -1;
     private CompletableFuture<?> proposing = CompletableFuture.completedFuture(null);

@@ -1,6 +1,6 @@
 package io.muster.server.dns;
 
-import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.model.ServiceEntry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ final class DnsAnswers {
     private static final long SOA_RETRY = 600;
     private static final long SOA_EXPIRE = 86400;
 
-    private final Catalog catalog;
+    private final CatalogView catalog;
     private final DnsNames names;
     private final long ttl;
     private final Optional<byte[]> nameServerAddress;
@@ -47,12 +47,12 @@ final class DnsAnswers {
      * @param ttl               seconds, for every record (and the SOA minimum, so negative answers age alike)
      * @param nameServerAddress the address {@code ns.<domain>} resolves to, when this node listens on one
      */
-    DnsAnswers(Catalog catalog, DnsNames names, long ttl, Optional<byte[]> nameServerAddress) {
+    DnsAnswers(CatalogView catalog, DnsNames names, long ttl, Optional<byte[]> nameServerAddress) {
         this(catalog, names, ttl, nameServerAddress, service -> true);
     }
 
     /** @param readable the services a question may see; others answer NXDOMAIN, as if they did not exist */
-    DnsAnswers(Catalog catalog, DnsNames names, long ttl, Optional<byte[]> nameServerAddress, Predicate<String> readable) {
+    DnsAnswers(CatalogView catalog, DnsNames names, long ttl, Optional<byte[]> nameServerAddress, Predicate<String> readable) {
         this.readable = readable;
         this.catalog = catalog;
         this.names = names;

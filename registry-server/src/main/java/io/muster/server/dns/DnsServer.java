@@ -1,7 +1,7 @@
 package io.muster.server.dns;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +36,7 @@ public final class DnsServer {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
 
     private final Vertx vertx;
-    private final Catalog catalog;
+    private final CatalogView catalog;
     private final DnsNames names;
     private final long ttlSeconds;
     private final DnsMetrics metrics;
@@ -52,7 +52,7 @@ public final class DnsServer {
      * @param ttl    TTL of every answer, whole seconds (default 0: resolvers ask again each time)
      * @throws IllegalArgumentException if the domain is not a DNS name or the TTL is negative
      */
-    public DnsServer(Vertx vertx, Catalog catalog, String domain, Duration ttl, MeterRegistry meters) {
+    public DnsServer(Vertx vertx, CatalogView catalog, String domain, Duration ttl, MeterRegistry meters) {
         this(vertx, catalog, domain, ttl, meters, service -> true);
     }
 
@@ -60,7 +60,7 @@ public final class DnsServer {
      * @param readable which services a question may see (a request without a token may read them); any other
      *                 answers as a name that does not exist, so DNS does not reveal what it hides
      */
-    public DnsServer(Vertx vertx, Catalog catalog, String domain, Duration ttl, MeterRegistry meters,
+    public DnsServer(Vertx vertx, CatalogView catalog, String domain, Duration ttl, MeterRegistry meters,
                      java.util.function.Predicate<String> readable) {
         this.readable = Objects.requireNonNull(readable, "readable");
         if (ttl.isNegative()) {

@@ -7,7 +7,7 @@ import io.muster.server.write.Writes;
 import io.muster.store.acl.AclState;
 import io.muster.store.acl.Policy;
 import io.muster.store.acl.Token;
-import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
 import io.muster.store.raft.Consistency;
@@ -32,7 +32,7 @@ final class AclResource {
     private static final Logger LOG = LoggerFactory.getLogger(AclResource.class);
     private final Writes writes;
     private final RaftNode node;
-    private final Catalog catalog;
+    private final CatalogView catalog;
 
     AclResource(Writes writes, RaftNode node) {
         this.writes = writes;

@@ -4,7 +4,7 @@ import io.muster.server.acl.AclGuard;
 import io.muster.server.acl.Authorizer;
 import io.muster.server.watch.WatchHub;
 import io.muster.store.acl.Access;
-import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.model.ServiceEntry;
 import io.muster.store.model.Status;
 import io.muster.store.raft.Consistency;
@@ -27,7 +27,7 @@ final class ServiceReads {
     static final long BLOCKING_RETRY_SECONDS = 2;
 
     private final RaftNode node;
-    private final Catalog catalog;
+    private final CatalogView catalog;
     private final WatchHub watches;
     /** 64 MiB: enough for every service's common filters in a large catalog; beyond it answers are rendered afresh. */
     private final RenderedServices rendered = new RenderedServices(64L << 20);

@@ -1,6 +1,7 @@
 package io.muster.server.lease;
 
 import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.command.Command;
 import io.muster.store.model.Instance;
 import io.muster.store.model.ServiceEntry;
@@ -32,7 +33,7 @@ final class CriticalRemoval {
         this.defaultAfter = defaultAfter;
     }
 
-    void takeOver(Catalog catalog, long now, long wallNow) {
+    void takeOver(CatalogView catalog, long now, long wallNow) {
         critical.clear();
         for (ServiceEntry e : catalog.services()) {
             for (Instance i : e.instances().values()) {
@@ -57,7 +58,7 @@ final class CriticalRemoval {
     }
 
     /** Removals due now, bound to {@code term}; {@code skip} holds keys with a proposal still in flight. */
-    List<Command> due(Catalog catalog, long now, long term, Set<String> skip, List<String> keys) {
+    List<Command> due(CatalogView catalog, long now, long term, Set<String> skip, List<String> keys) {
         List<Command> commands = new ArrayList<>();
         critical.forEach((key, c) -> {
             Instance i = catalog.instance(c.service(), c.id()).orElse(null);

@@ -3,6 +3,7 @@ package io.muster.server.lease;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.muster.server.time.Ticker;
 import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.catalog.CatalogChange;
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
@@ -54,7 +55,7 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
     /** A gap between scans longer than this many scan intervals (and at least a second) is a pause of the process. */
     private static final int PAUSE_SCANS = 5;
 
-    private final Catalog catalog;
+    private final CatalogView catalog;
     private final Proposer proposer;
     private final LeaseSettings settings;
     private final Ticker ticker;
@@ -85,12 +86,12 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
      * @param wall the wall clock, epoch ms: read only at a takeover, to place the log's entry times on {@code ticker}
      * @param owner runs events, scans and completions one at a time (a direct executor in tests)
      */
-    LeaseManager(Catalog catalog, Proposer proposer, LeaseSettings settings, Ticker ticker, LongSupplier wall,
+    LeaseManager(CatalogView catalog, Proposer proposer, LeaseSettings settings, Ticker ticker, LongSupplier wall,
             MeterRegistry meters, String self, Executor owner) {
         this(catalog, proposer, settings, ticker, wall, meters, self, owner, null);
     }
 
-    private LeaseManager(Catalog catalog, Proposer proposer, LeaseSettings settings, Ticker ticker, LongSupplier wall,
+    private LeaseManager(CatalogView catalog, Proposer proposer, LeaseSettings settings, Ticker ticker, LongSupplier wall,
             MeterRegistry meters, String self, Executor owner, ScheduledExecutorService thread) {
         this.catalog = catalog;
         this.proposer = proposer;

@@ -1,6 +1,7 @@
 package io.muster.server.lease;
 
 import io.muster.store.catalog.Catalog;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.model.Check;
 import io.muster.store.model.Instance;
 import io.muster.store.model.ServiceEntry;
@@ -25,7 +26,7 @@ final class LeaseTable {
      * Rebuilds the table at a takeover: each TTL instance from its last known renewal and, if it has not renewed
      * since an earlier takeover, that takeover's grace; otherwise its grace starts now.
      */
-    void takeOver(Catalog catalog, long now, long wallNow) {
+    void takeOver(CatalogView catalog, long now, long wallNow) {
         leases.clear();
         Map<String, Long> renewals = catalog.renewals();
         Map<String, Long> graceFrom = catalog.graceFrom();
@@ -62,7 +63,7 @@ final class LeaseTable {
     }
 
     /** Drops leases whose instance is gone or changed (after a restore or snapshot load). */
-    void dropStale(Catalog catalog) {
+    void dropStale(CatalogView catalog) {
         leases.values().removeIf(l -> !matches(catalog.instance(l.service, l.id).orElse(null), l));
     }
 
