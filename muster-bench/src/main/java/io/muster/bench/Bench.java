@@ -24,9 +24,12 @@ public final class Bench {
             System.setProperty("io.netty.allocator.type", "pooled");
         }
         if (args.length > 0 && args[0].equals("compare")) {
+            // No MUSTER_TOKEN here: compare runs against clusters its script just started; a token is passed explicitly.
             Map<String, String> c = new HashMap<>(Map.of("instances", "10000", "services", "100", "in-flight", "32",
                     "warmup", "10000", "seconds", "15", "watchers", "20", "writes-per-second", "20", "ttl", "60s",
                     "workloads", "heartbeat,lookup-linearizable,lookup-stale,deregister,propagation,failover"));
+            c.put("ca", "");
+            c.put("token", "");
             for (int i = 1; i + 1 < args.length; i += 2) {
                 c.put(args[i].replaceFirst("^--", ""), args[i + 1]);
             }
@@ -42,7 +45,9 @@ public final class Bench {
                            muster bench compare --system muster|etcd --members URLS --pids P1,P2,P3 [--workloads ...]
                                                   (one side of bench/compare.sh, which starts the clusters)
                     URLS: comma-separated HTTP addresses (default http://127.0.0.1:8700,http://127.0.0.1:8710,http://127.0.0.1:8720)
-                    --ca FILE: PEM CA to trust for https:// URLS (docs/tls.md)""");
+                    --ca FILE: PEM CA to trust for https:// URLS (docs/tls.md)
+                    --token SECRET: ACL token, sent as "Authorization: Bearer SECRET" on every request (docs/acl.md);
+                                    register/heartbeat default to $MUSTER_TOKEN, compare (Muster only) to none""");
             System.exit(2);
         }
         Map<String, String> o = new HashMap<>(Map.of(
@@ -53,11 +58,20 @@ public final class Bench {
         for (int i = 1; i + 1 < args.length; i += 2) {
             o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
+        // Like bin/muster's other verbs, the token defaults to MUSTER_TOKEN; said aloud, since a token the cluster
+        // does not know makes every request fail with 401, even on a cluster without ACLs.
+        if (!o.containsKey("token")) {
+            String env = System.getenv("MUSTER_TOKEN");
+            o.put("token", env == null ? "" : env);
+            if (env != null && !env.isEmpty()) {
+                System.out.println("token: from MUSTER_TOKEN");
+            }
+        }
         List<java.net.URI> members = LoadGenerator.parseMembers(o.get("members"));
         int instances = Integer.parseInt(o.get("instances"));
         int services = Integer.parseInt(o.get("services"));
         int inFlight = Integer.parseInt(o.get("in-flight"));
-        try (LoadGenerator gen = new LoadGenerator(members, Math.max(1, inFlight / members.size() + 1), o.get("ca"))) {
+        try (LoadGenerator gen = new LoadGenerator(members, Math.max(1, inFlight / members.size() + 1), o.get("ca"), o.get("token"))) {
             if (args[0].equals("register")) {
                 int warmup = o.get("warmup").isEmpty() ? instances : Integer.parseInt(o.get("warmup"));
                 register(gen, instances, warmup, services, inFlight, null);

@@ -27,12 +27,14 @@ final class Compare {
     private final long[] pids;
     private final Options o;
 
+    /** {@code ca} and {@code token} (empty for none) are for Muster only: HTTPS members, ACL token (bench/security-cost.sh). */
     record Options(String system, int instances, int services, int inFlight, int warmup, int seconds,
-                   int watchers, int writesPerSecond, String ttl) {
+                   int watchers, int writesPerSecond, String ttl, String ca, String token) {
         static Options from(Map<String, String> m) {
             return new Options(m.get("system"), Integer.parseInt(m.get("instances")), Integer.parseInt(m.get("services")),
                     Integer.parseInt(m.get("in-flight")), Integer.parseInt(m.get("warmup")), Integer.parseInt(m.get("seconds")),
-                    Integer.parseInt(m.get("watchers")), Integer.parseInt(m.get("writes-per-second")), m.get("ttl"));
+                    Integer.parseInt(m.get("watchers")), Integer.parseInt(m.get("writes-per-second")), m.get("ttl"),
+                    m.getOrDefault("ca", ""), m.getOrDefault("token", ""));
         }
     }
 
@@ -40,7 +42,10 @@ final class Compare {
         this.o = o;
         this.members = members;
         this.pids = pids;
-        this.gen = new LoadGenerator(members, Math.max(1, o.inFlight() / members.size() + 1));
+        if (!o.system().equals("muster") && !(o.ca().isEmpty() && o.token().isEmpty())) {
+            throw new IllegalArgumentException("--ca and --token are for --system muster only");
+        }
+        this.gen = new LoadGenerator(members, Math.max(1, o.inFlight() / members.size() + 1), o.ca(), o.token());
         long ttlSeconds = java.time.Duration.parse("PT" + o.ttl().toUpperCase()).toSeconds();
         this.registry = switch (o.system()) {
             case "muster" -> new MusterRegistry(gen, o.ttl());
@@ -130,7 +135,7 @@ final class Compare {
         AtomicLongArray acked = new AtomicLongArray(writes + 1);
         ConcurrentLinkedQueue<Long> delays = new ConcurrentLinkedQueue<>();
         List<Map<Long, Boolean>> seenBy = new ArrayList<>();
-        try (LoadGenerator watchGen = new LoadGenerator(members, o.watchers())) {
+        try (LoadGenerator watchGen = new LoadGenerator(members, o.watchers(), o.ca(), o.token())) {
             Registry watching = switch (o.system()) {
                 case "muster" -> new MusterRegistry(watchGen, o.ttl());
                 case "etcd" -> new EtcdRegistry(watchGen, 60);

@@ -45,14 +45,20 @@ final class LoadGenerator implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final HttpClient client;
     private final List<URI> members;
+    /** {@code Bearer SECRET} sent on every request (docs/acl.md), or null for none. */
+    private final String authorization;
 
     LoadGenerator(List<URI> members, int connectionsPerMember) {
-        this(members, connectionsPerMember, "");
+        this(members, connectionsPerMember, "", "");
     }
 
-    /** @param caPem PEM CA to trust for {@code https://} members (docs/tls.md); empty for the JDK's trust store */
-    LoadGenerator(List<URI> members, int connectionsPerMember, String caPem) {
+    /**
+     * @param caPem PEM CA to trust for {@code https://} members (docs/tls.md); empty for the JDK's trust store
+     * @param token ACL token sent as {@code Authorization: Bearer} on every request (docs/acl.md); empty for none
+     */
+    LoadGenerator(List<URI> members, int connectionsPerMember, String caPem, String token) {
         this.members = members;
+        this.authorization = token == null || token.isEmpty() ? null : "Bearer " + token;
         HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000);
         if (!caPem.isEmpty()) {
             options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(caPem));
@@ -150,6 +156,9 @@ final class LoadGenerator implements AutoCloseable {
         URI m = members.get(c.member() % members.size());
         RequestOptions o = new RequestOptions().setMethod(c.method()).setHost(m.getHost()).setPort(m.getPort())
                 .setSsl("https".equals(m.getScheme())).setURI(c.path());
+        if (authorization != null) {
+            o.putHeader("Authorization", authorization);
+        }
         if (c.body() != null) {
             o.putHeader("Content-Type", "application/json");
         }
@@ -190,8 +199,12 @@ final class LoadGenerator implements AutoCloseable {
     /** GETs a path on one member and returns the body (for metrics and cluster state). */
     String get(int member, String path) {
         URI m = members.get(member);
-        return client.request(new RequestOptions().setHost(m.getHost()).setPort(m.getPort()).setSsl("https".equals(m.getScheme()))
-                        .setURI(path).setTimeout(10_000))
+        RequestOptions o = new RequestOptions().setHost(m.getHost()).setPort(m.getPort()).setSsl("https".equals(m.getScheme()))
+                .setURI(path).setTimeout(10_000);
+        if (authorization != null) {
+            o.putHeader("Authorization", authorization);
+        }
+        return client.request(o)
                 .compose(req -> req.send().compose(resp -> resp.body()))
                 .map(Buffer::toString)
                 .toCompletionStage().toCompletableFuture().join();
