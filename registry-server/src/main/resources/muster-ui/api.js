@@ -28,7 +28,11 @@ let authHandler = () => {};
 /** Called with the ApiError whenever an answer is 401 or 403. */
 export function onAuthNeeded(f) { authHandler = f; }
 
-export async function get(path, signal) {
+/**
+ * GET with the token. A 401/403 opens the prompt unless prompt is false: a read the page can do without (the
+ * banners, the header) must not ask for another token when the one given reads what the operator opened.
+ */
+export async function get(path, signal, { prompt = true } = {}) {
   const headers = { Accept: 'application/json' };
   const t = token.get();
   if (t) headers.Authorization = `Bearer ${t}`;
@@ -37,7 +41,7 @@ export async function get(path, signal) {
   try { body = await r.json(); } catch { body = null; }
   if (!r.ok) {
     const e = new ApiError(r.status, body && body.error, (body && body.message) || `HTTP ${r.status}`);
-    if (r.status === 401 || r.status === 403) authHandler(e);
+    if (prompt && (r.status === 401 || r.status === 403)) authHandler(e);
     throw e;
   }
   return {

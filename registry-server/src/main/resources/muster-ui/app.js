@@ -74,14 +74,14 @@ const banners = document.getElementById('banners');
 async function refreshBanners() {
   const shown = [];
   try {
-    const sp = (await get('/v1/operator/self-preservation')).body;
+    const sp = (await get('/v1/operator/self-preservation', undefined, { prompt: false })).body;
     if (sp.active) {
       shown.push(h('div', { class: 'banner warn', id: 'banner-self-preservation' },
         'Self-preservation is on: too many instances missed their heartbeats at once, so this registry holds their expiry. '
         + 'Check the network and the registry before trusting instance health.'));
     }
   } catch {
-    // a 401/403 opens the prompt; other failures show in the leader check below
+    // a token without operator read sees no self-preservation banner; other failures show in the leader check
   }
   try {
     const r = await fetch('/health/ready', { cache: 'no-store' });
@@ -103,7 +103,7 @@ async function refreshBanners() {
 
 async function whoAmI() {
   try {
-    const c = (await get('/v1/cluster')).body;
+    const c = (await get('/v1/cluster', undefined, { prompt: false })).body;
     const me = c.members.find(m => m.httpAddress === location.host);
     document.getElementById('member').textContent = me ? `member ${me.id} (${me.role})` : location.host;
   } catch {

@@ -1,6 +1,8 @@
 package io.muster.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +56,9 @@ final class AclCommand implements Runnable {
                 "ACCESS is deny, read or write. Example:",
                 "  bin/muster acl policy create web-rw --rule service:web:write --rule operator:read"})
     static final class PolicyCreate extends Verb {
+        private static final ObjectReader RULES_FILE = Connection.JSON.reader()
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -72,7 +77,9 @@ final class AclCommand implements Runnable {
             Object parsed;
             if (rulesFile != null) {
                 try {
-                    JsonNode n = Connection.JSON.readTree(Files.readAllBytes(rulesFile));
+                    // Strict: Jackson otherwise reads the first value and ignores the rest, so a file holding
+                    // "[...] [...]" (two arrays, a bad merge) would save a policy with half its rules.
+                    JsonNode n = RULES_FILE.readTree(Files.readAllBytes(rulesFile));
                     if (n == null || !n.isArray()) {
                         throw usage(rulesFile + " must hold a JSON array of rules");
                     }

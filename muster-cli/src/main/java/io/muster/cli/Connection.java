@@ -134,18 +134,20 @@ final class Connection {
         return a;
     }
 
-    private static Refused refusal(Answer a) {
+    private Refused refusal(Answer a) {
+        // The member's 401 says a token is needed; only the CLI knows it sent none and where one goes.
+        String hint = a.status() == 401 && token().isEmpty() ? "; no token was sent (set MUSTER_TOKEN)" : "";
         try {
             JsonNode e = JSON.readTree(a.body());
             if (e != null && e.hasNonNull("error")) {
                 String field = e.hasNonNull("field") ? " (field " + e.get("field").asText() + ")" : "";
-                return new Refused(a.status(), e.get("error").asText(), e.path("message").asText() + field);
+                return new Refused(a.status(), e.get("error").asText(), e.path("message").asText() + field + hint);
             }
         } catch (IOException notJson) {
             // fall through: say what came back
         }
         String text = a.text();
-        return new Refused(a.status(), null, text.isBlank() ? "no message" : text.strip());
+        return new Refused(a.status(), null, (text.isBlank() ? "no message" : text.strip()) + hint);
     }
 
     private Optional<String> token() {

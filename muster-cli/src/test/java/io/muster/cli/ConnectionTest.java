@@ -86,6 +86,20 @@ class ConnectionTest {
     }
 
     @Test
+    void a401WithoutATokenSaysWhereTheTokenGoes() {
+        status = 401;
+        body = "{\"error\":\"unauthenticated\",\"message\":\"this call needs a token with read on some service\"}";
+        UsageTest.Run none = run(Map.of("MUSTER_ADDR", addr()), "services");
+        assertEquals(MusterCli.REFUSED, none.exit(), none.toString());
+        assertTrue(none.err().contains("refused (HTTP 401 unauthenticated): this call needs a token with read on some service; "
+                + "no token was sent (set MUSTER_TOKEN)"), none.err());
+        body = "{\"error\":\"unauthenticated\",\"message\":\"ACL token not found\"}";
+        UsageTest.Run unknown = run(Map.of("MUSTER_ADDR", addr(), "MUSTER_TOKEN", "s3cret"), "services");
+        assertEquals(MusterCli.REFUSED, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().contains("ACL token not found") && !unknown.err().contains("no token was sent"), unknown.err());
+    }
+
+    @Test
     void aSuccessThatIsNotJsonExitsOne() {
         body = "not json";
         UsageTest.Run r = run(Map.of("MUSTER_ADDR", addr()), "services");

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -111,6 +114,24 @@ class UsageTest {
             next.add(name);
             collect(sub, next, into);
         });
+    }
+
+    /**
+     * A rules file is read strictly: Jackson's default reads the first JSON value and drops the rest, so a file
+     * holding two arrays (a bad merge) was sent as a policy with only the first one's rules, and exited 0.
+     */
+    @Test
+    void aRulesFileWithAnythingAfterItsArrayIsBadUsage(@TempDir Path dir) throws Exception {
+        Path twoArrays = dir.resolve("rules.json");
+        Files.writeString(twoArrays, "[{\"service\": \"web\", \"access\": \"read\"}]\n[{\"acl\": \"write\"}]\n");
+        Run r = run("acl", "policy", "create", "web-read", "--rules-file", twoArrays.toString());
+        assertEquals(MusterCli.USAGE, r.exit(), r.toString());
+        assertTrue(r.err().contains("cannot read " + twoArrays) && r.err().contains("Trailing token"), r.err());
+
+        Path oneArray = dir.resolve("one.json");
+        Files.writeString(oneArray, "  [{\"service\": \"web\", \"access\": \"read\"}]\n\n");
+        Run sent = run("acl", "policy", "create", "web-read", "--rules-file", oneArray.toString());
+        assertEquals(MusterCli.REFUSED, sent.exit(), "white space around the array is fine (it went on to the unreachable member): " + sent);
     }
 
     @Test

@@ -225,6 +225,5 @@ class CliVerbsTest {
         assertEquals(0, r.exit(), r.toString());
     }
 
-    // TODO(after the ACL branch merges): acl policy/token create/list/read/delete and whoami against a cluster
-    // started with --acl-default-policy deny, MUSTER_TOKEN as Bearer, and 401/403 -> exit 1.
+    // With ACLs on (MUSTER_TOKEN, 401/403 -> exit 1, the acl verbs): CliWithAclTest.
 }

@@ -244,7 +244,23 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public HttpResponse<String> send(String method, int member, String path, String body, Duration timeout) {
+        return send(method, member, path, body, timeout, null);
+    }
+
+    /**
+     * A call with {@code Authorization: Bearer token}, for members started with ACL flags.
+     *
+     * @param token the secret to send, or null for none
+     */
+    public HttpResponse<String> sendAs(String token, String method, int member, String path, String body) {
+        return send(method, member, path, body, Duration.ofSeconds(20), token);
+    }
+
+    private HttpResponse<String> send(String method, int member, String path, String body, Duration timeout, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(member) + path)).timeout(timeout);
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -187,6 +187,5 @@ class WebUiBrowserTest {
         assertTrue(!browser.driver.findElements(By.cssSelector("tr[data-service='web']")).isEmpty());
     }
 
-    // TODO(after the ACL branch merges): start the cluster with --acl-default-policy deny, open /ui/, expect the
-    // token dialog (#token-dialog[open]) on the 401, enter a token, see rows; a token without read gets the 403 text.
+    // With ACLs on (the token prompt, 401 and 403, the token on every request): TokenPromptBrowserTest.
 }
