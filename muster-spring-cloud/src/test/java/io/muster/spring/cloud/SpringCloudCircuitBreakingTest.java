@@ -2,6 +2,7 @@ package io.muster.spring.cloud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.muster.client.ServiceView;
@@ -18,7 +19,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -34,8 +39,8 @@ import org.springframework.web.client.RestTemplate;
  * Circuit breaking end to end: real Spring Boot applications against a real three-member cluster. Two greeters
  * register; one starts answering 500 while its registry status stays passing. A caller's {@code @LoadBalanced
  * RestTemplate} reports each call to the view, the view ejects the failing greeter and the load balancer stops
- * sending it calls; once it recovers, the trial call after the backoff takes it back and traffic reaches both
- * again. A caller with {@code spring.cloud.muster.circuit-breaking.enabled=false} keeps calling the failing one.
+ * sending it calls; once the backoff has passed, the load balancer's choice of it makes the view's one trial; once
+ * it recovers, the trial call after the backoff takes it back and traffic reaches both again. A caller with {@code spring.cloud.muster.circuit-breaking.enabled=false} keeps calling the failing one.
  */
 class SpringCloudCircuitBreakingTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -186,6 +191,22 @@ class SpringCloudCircuitBreakingTest {
         List<String> plainAnswers = calls(plainRest, 10);
         assertTrue(plainAnswers.stream().anyMatch(a -> a.startsWith("error: 500")), plainAnswers.toString());
         assertTrue(plain.getBean(MusterDiscoveryClient.class).openedView("greeter").orElseThrow().ejected().isEmpty());
+
+        // Half-open: once the backoff has passed the view offers g2 again, and the load balancer's choice of it
+        // (SelectedInstanceCallback, as the round-robin balancer reports it) makes that call the one trial: g2 is
+        // out again for every other call. Nobody reports on this trial, so the view retries after another backoff.
+        ServiceInstanceListSupplier supplier = caller.getBean(LoadBalancerClientFactory.class)
+                .getInstance("greeter", ServiceInstanceListSupplier.class);
+        assertInstanceOf(MusterCircuitBreakingServiceInstanceListSupplier.class, supplier);
+        TestCluster.await("g2 half-open", DEADLINE, () -> view.ejected().isEmpty());
+        List<ServiceInstance> offered = supplier.get().blockFirst(Duration.ofSeconds(30));
+        assertEquals(2, offered.size(), offered.toString());
+        ServiceInstance g2Instance = offered.stream().filter(i -> i.getInstanceId().equals(g2Id)).findFirst()
+                .orElseThrow();
+        ((SelectedInstanceCallback) supplier).selectedServiceInstance(g2Instance);
+        assertEquals(Set.of(g2Id), view.ejected());
+        List<ServiceInstance> duringTrial = supplier.get().blockFirst(Duration.ofSeconds(30));
+        assertFalse(duringTrial.stream().anyMatch(i -> i.getInstanceId().equals(g2Id)), duringTrial.toString());
 
         // g2 recovers: after the backoff a trial call reaches it, succeeds, and the view takes it back.
         setFailing(g2, false);
