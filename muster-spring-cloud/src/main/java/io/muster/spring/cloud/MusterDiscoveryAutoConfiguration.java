@@ -1,5 +1,6 @@
 package io.muster.spring.cloud;
 
+import io.muster.client.CircuitBreakerPolicy;
 import io.muster.client.MusterClient;
 import java.nio.file.Path;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,6 +34,8 @@ public class MusterDiscoveryAutoConfiguration {
     public MusterClient musterClient(MusterDiscoveryProperties properties) {
         var builder = MusterClient.builder().members(properties.getMembers())
                 .protectThreshold(properties.getProtectThreshold());
+        var cb = properties.getCircuitBreaking();
+        builder.circuitBreaker(new CircuitBreakerPolicy(cb.getBaseEjection(), cb.getMaxEjection(), cb.getMaxEjectedShare()));
         // Blank means "not configured" for both, so an empty environment variable behind a property changes nothing.
         if (!properties.getToken().isBlank()) {
             builder.token(properties.getToken().strip());
@@ -60,8 +63,11 @@ public class MusterDiscoveryAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         public MusterReactiveDiscoveryClient musterReactiveDiscoveryClient(MusterClient client,
-                MusterDiscoveryProperties properties) {
-            return new MusterReactiveDiscoveryClient(new MusterDiscoveryClient(client, properties.getFirstLookupTimeout()));
+                MusterDiscoveryProperties properties, ObjectProvider<MusterDiscoveryClient> blocking) {
+            // One set of views for both faces, so circuits a call through one of them opened hold for the other.
+            MusterDiscoveryClient b = blocking.getIfAvailable();
+            return new MusterReactiveDiscoveryClient(b != null ? b
+                    : new MusterDiscoveryClient(client, properties.getFirstLookupTimeout()));
         }
     }
 

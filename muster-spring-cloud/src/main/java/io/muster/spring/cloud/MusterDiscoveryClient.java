@@ -6,6 +6,7 @@ import io.muster.client.ServiceView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
@@ -41,6 +42,11 @@ public class MusterDiscoveryClient implements DiscoveryClient {
             }
             return v;
         });
+    }
+
+    /** The view of {@code serviceId} if a lookup opened it already; never opens one, never waits. */
+    public Optional<ServiceView> openedView(String serviceId) {
+        return serviceId == null ? Optional.empty() : Optional.ofNullable(views.get(serviceId));
     }
 
     @Override

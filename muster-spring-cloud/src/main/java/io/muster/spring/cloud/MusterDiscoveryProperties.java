@@ -35,6 +35,29 @@ public class MusterDiscoveryProperties {
     private double protectThreshold = 0.0;
     /** How long a first lookup of a service may wait for the registry's first answer. */
     private Duration firstLookupTimeout = Duration.ofSeconds(5);
+    /** Circuit breaking per endpoint (the views' {@code CircuitBreakerPolicy}) and whether LoadBalancer drives it. */
+    private final CircuitBreaking circuitBreaking = new CircuitBreaking();
+
+    /** {@code spring.cloud.muster.circuit-breaking.*}. */
+    public static class CircuitBreaking {
+        /** Spring Cloud LoadBalancer reports its calls to the views and skips the endpoints they eject. */
+        private boolean enabled = true;
+        /** How long a first failure keeps an endpoint out; doubled after each failed trial. */
+        private Duration baseEjection = Duration.ofSeconds(1);
+        /** The longest time out, however many trials failed. */
+        private Duration maxEjection = Duration.ofSeconds(30);
+        /** In [0, 1): the largest share of a service's endpoints out at once (rounded down, never all; 0 ejects none). */
+        private double maxEjectedShare = 0.5;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public Duration getBaseEjection() { return baseEjection; }
+        public void setBaseEjection(Duration baseEjection) { this.baseEjection = baseEjection; }
+        public Duration getMaxEjection() { return maxEjection; }
+        public void setMaxEjection(Duration maxEjection) { this.maxEjection = maxEjection; }
+        public double getMaxEjectedShare() { return maxEjectedShare; }
+        public void setMaxEjectedShare(double maxEjectedShare) { this.maxEjectedShare = maxEjectedShare; }
+    }
 
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -64,4 +87,5 @@ public class MusterDiscoveryProperties {
     public void setProtectThreshold(double protectThreshold) { this.protectThreshold = protectThreshold; }
     public Duration getFirstLookupTimeout() { return firstLookupTimeout; }
     public void setFirstLookupTimeout(Duration firstLookupTimeout) { this.firstLookupTimeout = firstLookupTimeout; }
+    public CircuitBreaking getCircuitBreaking() { return circuitBreaking; }
 }

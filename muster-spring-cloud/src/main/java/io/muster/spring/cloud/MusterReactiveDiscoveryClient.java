@@ -16,6 +16,11 @@ public class MusterReactiveDiscoveryClient implements ReactiveDiscoveryClient {
         this.blocking = blocking;
     }
 
+    /** The blocking client behind this one, whose views hold the circuits. */
+    public MusterDiscoveryClient blocking() {
+        return blocking;
+    }
+
     @Override
     public String description() {
         return "Muster reactive discovery client";
