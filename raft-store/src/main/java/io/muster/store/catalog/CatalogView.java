@@ -49,6 +49,11 @@ public interface CatalogView {
     /** Operator settings replicated with the catalog; absent means the server's configured default. */
     Optional<String> option(String name);
 
+    /** A replicated option, typed; absent (or unparseable) means the server's configured default. */
+    default <T> Optional<T> option(io.muster.store.command.ReplicatedOption<T> option) {
+        return option.read(option(option.name()));
+    }
+
     /** Tokens and policies, as of the last applied entry. */
     AclState acl();
 

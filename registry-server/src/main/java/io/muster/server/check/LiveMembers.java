@@ -2,11 +2,11 @@ package io.muster.server.check;
 
 import io.muster.store.catalog.CatalogView;
 import io.muster.store.command.Command;
+import io.muster.store.command.ReplicatedOption;
 import io.muster.store.raft.ClusterStatus;
 import io.muster.store.raft.Consistency;
 import io.muster.store.raft.RaftNode;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class LiveMembers implements CheckMembers {
     private static final Logger LOG = LoggerFactory.getLogger(LiveMembers.class);
     /** The catalog option holding the live members, comma-separated and sorted. */
-    public static final String OPTION = "live-members";
+    public static final String OPTION = ReplicatedOption.LIVE_MEMBERS.name();
     /** Entries a serving member may trail its known commit index by before it stops checking. */
     private static final long FAR_BEHIND = 1000;
 
@@ -56,7 +56,7 @@ public final class LiveMembers implements CheckMembers {
     /** The agreed live members, sorted: the replicated option within the current peers, else every peer. */
     @Override
     public List<String> current() {
-        return agreed(catalog.option(OPTION), peerIds());
+        return agreed(catalog.option(ReplicatedOption.LIVE_MEMBERS), peerIds());
     }
 
     /**
@@ -130,11 +130,10 @@ public final class LiveMembers implements CheckMembers {
         if (after.equals(before)) {
             return;
         }
-        String value = String.join(",", after);
         LOG.info("Live members for checks: {} (were {})", after, before);
-        proposing = node.submit(List.of(new Command.SetOption(OPTION, value))).whenComplete((c, t) -> {
+        proposing = node.submit(List.of(ReplicatedOption.LIVE_MEMBERS.set(after))).whenComplete((c, t) -> {
             if (t != null) {
-                LOG.warn("Could not publish the live members {}: {}", value, t.toString());
+                LOG.warn("Could not publish the live members {}: {}", after, t.toString());
             }
         });
     }
@@ -144,12 +143,12 @@ public final class LiveMembers implements CheckMembers {
     }
 
     /** The option's members that are current peers; every peer when the option is absent or names none. */
-    static List<String> agreed(Optional<String> option, Collection<String> peers) {
+    static List<String> agreed(Optional<List<String>> option, Collection<String> peers) {
         TreeSet<String> all = new TreeSet<>(peers);
-        if (option.isEmpty() || option.get().isBlank()) {
+        if (option.isEmpty() || option.get().isEmpty()) {
             return List.copyOf(all);
         }
-        TreeSet<String> live = new TreeSet<>(Arrays.asList(option.get().split(",")));
+        TreeSet<String> live = new TreeSet<>(option.get());
         live.retainAll(all);
         return live.isEmpty() ? List.copyOf(all) : List.copyOf(live);
     }

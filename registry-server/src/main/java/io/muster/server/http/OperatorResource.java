@@ -47,7 +47,7 @@ final class OperatorResource {
         if (s == null || s.enabled() == null) {
             throw ApiException.invalid("enabled", "body must be {\"enabled\": true|false}");
         }
-        Command c = new Command.SetOption(LeaseManager.SELF_PRESERVATION_OPTION, String.valueOf(s.enabled()));
+        Command c = io.muster.store.command.ReplicatedOption.SELF_PRESERVATION.set(s.enabled());
         Future.fromCompletionStage(node.submit(List.of(c)), ctx.vertx().getOrCreateContext())
                 .onSuccess(committed -> {
                     LOG.warn("Operator switched self-preservation {}", s.enabled() ? "on" : "off");

@@ -6,6 +6,7 @@ import io.muster.store.catalog.Catalog;
 import io.muster.store.catalog.CatalogView;
 import io.muster.store.catalog.CatalogChange;
 import io.muster.store.command.Command;
+import io.muster.store.command.ReplicatedOption;
 import io.muster.store.command.Result;
 import io.muster.store.model.Check;
 import io.muster.store.model.GoDuration;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaseManager implements LeadershipEvents, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseManager.class);
-    public static final String SELF_PRESERVATION_OPTION = "self-preservation";
+    public static final String SELF_PRESERVATION_OPTION = ReplicatedOption.SELF_PRESERVATION.name();
     private static final int MAX_COMMANDS_PER_ENTRY = 2000;
     private static final int MAX_RENEWALS_PER_CHECKPOINT = MAX_COMMANDS_PER_ENTRY * 5;
     /** A gap between scans longer than this many scan intervals (and at least a second) is a pause of the process. */
@@ -141,7 +142,7 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
 
     /** Whether self-preservation is on: the operator's replicated switch, else the configured default. */
     public boolean selfPreservationEnabled() {
-        return catalog.option(SELF_PRESERVATION_OPTION).map(Boolean::parseBoolean).orElse(settings.selfPreservationEnabled());
+        return catalog.option(ReplicatedOption.SELF_PRESERVATION).orElse(settings.selfPreservationEnabled());
     }
 
     public boolean selfPreservationActive() {

@@ -2,6 +2,7 @@ package io.muster.server.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.muster.store.command.ReplicatedOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +42,8 @@ class LiveMembersTest {
     void membersReadTheOptionWithinTheCurrentPeers() {
         List<String> peers = List.of("n1", "n2", "n3");
         assertEquals(peers, LiveMembers.agreed(Optional.empty(), peers));
-        assertEquals(List.of("n1", "n3"), LiveMembers.agreed(Optional.of("n3,n1"), peers));
-        assertEquals(List.of("n1"), LiveMembers.agreed(Optional.of("n1,n9"), peers), "a removed member never counts");
-        assertEquals(peers, LiveMembers.agreed(Optional.of("n9"), peers), "no overlap: fall back to every peer");
+        assertEquals(List.of("n1", "n3"), LiveMembers.agreed(ReplicatedOption.LIVE_MEMBERS.read(Optional.of("n3,n1")), peers));
+        assertEquals(List.of("n1"), LiveMembers.agreed(ReplicatedOption.LIVE_MEMBERS.read(Optional.of("n1,n9")), peers), "a removed member never counts");
+        assertEquals(peers, LiveMembers.agreed(ReplicatedOption.LIVE_MEMBERS.read(Optional.of("n9")), peers), "no overlap: fall back to every peer");
     }
 }
