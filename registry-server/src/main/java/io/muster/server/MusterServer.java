@@ -127,7 +127,9 @@ public final class MusterServer implements AutoCloseable {
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
         config.httpTls().ifPresent(tls -> tls.applyTo(httpOptions));
+        var tlsRefusals = new io.muster.server.tls.HttpTlsRefusals(meters);
         http = await(vertx.createHttpServer(httpOptions)
+                .exceptionHandler(tlsRefusals::onConnectionError)
                 .connectionHandler(connections)
                 .requestHandler(router)
                 .invalidRequestHandler(HttpApi::invalidRequest)

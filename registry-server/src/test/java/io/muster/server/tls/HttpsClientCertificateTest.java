@@ -92,12 +92,23 @@ class HttpsClientCertificateTest {
             }
         }
         assertHealthy();
+        TestCluster.await("plain HTTP counted as refused", Duration.ofSeconds(10),
+                () -> refusals("not_tls") >= 1);
     }
 
     @Test
     void aClientWithoutACertificateIsRefused() {
+        double before = refusals("handshake");
         assertThrows(IOException.class, () -> get(CERTS.trustingContext(), "/v1/services"));
         assertHealthy();
+        TestCluster.await("the failed handshake counted", Duration.ofSeconds(10), () -> refusals("handshake") > before);
+    }
+
+    /** muster_http_tls_refusals_total for one reason, as this member's /metrics would show it. */
+    private static double refusals(String reason) {
+        String prefix = "muster_http_tls_refusals_total{reason=\"" + reason + "\"} ";
+        return cluster.server(0).meters().scrape().lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).sum();
     }
 
     @Test
