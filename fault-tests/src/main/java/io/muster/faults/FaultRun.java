@@ -61,6 +61,11 @@ public final class FaultRun {
         Path jar = Path.of(opts.getOrDefault("jar", "registry-server/target/muster-server.jar")).toAbsolutePath();
         Path out = Path.of(opts.getOrDefault("out", "fault-tests/target/faults")).toAbsolutePath();
         Files.createDirectories(out);
+        // A run starts from nothing: members that found an earlier run's data (same seed, same directory) served
+        // its instances, which no client of this run registered.
+        for (String stale : List.of("data", "logs", "history.jsonl", "faults.jsonl")) {
+            deleteRecursively(out.resolve(stale));
+        }
 
         Bounds bounds = new Bounds(TTL, GRACE, CHECKPOINT, COMMIT);
         List<String> flags = List.of("--lease-grace", GRACE.toSeconds() + "s",
@@ -132,6 +137,17 @@ public final class FaultRun {
                 result);
         System.out.println("result: " + out.resolve("result.json") + " anomalies " + byRule);
         System.exit(0);
+    }
+
+    private static void deleteRecursively(Path path) throws java.io.IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(path)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Checks a recorded run again (its history.jsonl and faults.jsonl), e.g. after a change to the checker. */

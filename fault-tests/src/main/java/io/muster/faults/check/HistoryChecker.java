@@ -289,11 +289,47 @@ public final class HistoryChecker {
         return null;
     }
 
-    // ---- no instance critical while its heartbeats were acknowledged ----
+    // ---- no instance turned critical while its heartbeats were acknowledged ----
 
+    /**
+     * How long after a read the observer may take to report a term that began before the read ended: it asks every
+     * running member in turn (800 ms at most each) and sleeps 300 ms, so one round with three members is under 2.7 s.
+     */
+    static final long TERM_REPORT_SLACK_NANOS = 5_000_000_000L;
+
+    /**
+     * A consistent read shows an instance critical within TTL of the call of an acknowledged renewal that ended
+     * before the read began. What counts, and what does not (contract: a TTL instance that <em>misses</em> its TTL
+     * turns critical; design rule 6 and docs/leases.md for failover):
+     * <ul>
+     * <li>A renewal is an acknowledged heartbeat, or the acknowledged registration that created the instance. A
+     * registration of an instance that may already exist (an earlier attempt was not refused) replaces it, keeping
+     * its status and lease (Catalog.register): it renews nothing.
+     * <li>The instance must have <em>turned</em> critical after the renewal: some consistent read that began after
+     * the heartbeat ended saw it passing before the critical read began. A heartbeat on a critical instance answers
+     * at once and proposes its return to passing, which commits later; reads in between still see it critical.
+     * <li>Within one leadership the lease runs a full TTL from the renewal. A leader change between the renewal and
+     * the read (a higher term reported than any reported before the renewal was sent) leaves the new leader only the
+     * last checkpointed renewal and one grace (design rule 6): an early expiry then is what the design allows. A
+     * renewal acknowledged by a deposed leader after the new term was already reported is still caught.
+     * </ul>
+     */
     private List<Anomaly> criticalWhileHeartbeating(List<Op> ops, Map<String, List<Op>> heartbeatsByKey,
             Map<String, List<Op>> writesByKey) {
         long ttl = bounds.ttl().toNanos();
+        Terms terms = new Terms(ops);
+        Map<String, PassingReads> passing = new HashMap<>();
+        for (Op op : ops) {
+            if (isRead(op, "consistent")) {
+                op.observed().forEach((id, status) -> {
+                    if (status.equals(PASSING)) {
+                        passing.computeIfAbsent(op.service() + "/" + id, k -> new PassingReads()).add(op);
+                    }
+                });
+            }
+        }
+        passing.values().forEach(PassingReads::seal);
+        Map<String, List<Op>> renewalsByKey = new HashMap<>();
         List<Anomaly> found = new ArrayList<>();
         for (Op read : ops) {
             if (!isRead(read, "consistent")) {
@@ -304,20 +340,147 @@ public final class HistoryChecker {
                     continue;
                 }
                 String k = read.service() + "/" + seen.getKey();
-                List<Op> renewals = new ArrayList<>(heartbeatsByKey.getOrDefault(k, List.of()));
-                writesByKey.getOrDefault(k, List.of()).stream().filter(w -> writes(w)).forEach(renewals::add);
+                List<Op> renewals = renewalsByKey.computeIfAbsent(k, key -> renewals(
+                        heartbeatsByKey.getOrDefault(key, List.of()), writesByKey.getOrDefault(key, List.of())));
+                PassingReads seenPassing = passing.getOrDefault(k, PassingReads.NONE);
                 for (Op hb : renewals) {
                     // Renewed somewhere in [invoke, complete]: passing at least until invoke + TTL.
-                    if (hb.ok() && hb.complete() < read.invoke() && read.complete() < hb.invoke() + ttl) {
+                    if (!(hb.complete() < read.invoke() && read.complete() < hb.invoke() + ttl)) {
+                        continue;
+                    }
+                    boolean turned = hb.type().equals(Op.REGISTER) || seenPassing.between(hb.complete(), read.invoke());
+                    boolean leaderChanged = terms.invokedBefore(read.complete() + TERM_REPORT_SLACK_NANOS)
+                            > terms.completedBefore(hb.invoke());
+                    if (turned && !leaderChanged) {
                         found.add(new Anomaly(Rule.CRITICAL_WHILE_HEARTBEATING, k, "consistent read " + read.id()
                                 + " shows it critical " + ms(read.complete() - hb.invoke()) + " after "
-                                + hb.type() + " " + hb.id() + " was acknowledged (TTL " + bounds.ttl() + ")"));
+                                + hb.type() + " " + hb.id() + " was acknowledged (TTL " + bounds.ttl()
+                                + "), in the same term " + terms.completedBefore(hb.invoke())));
                         break;
                     }
                 }
             }
         }
         return found;
+    }
+
+    /** Acknowledged heartbeats, and the acknowledged registration that created the instance (if one surely did). */
+    private static List<Op> renewals(List<Op> heartbeats, List<Op> writes) {
+        List<Op> out = new ArrayList<>();
+        heartbeats.stream().filter(Op::ok).forEach(out::add);
+        for (Op w : writes) {
+            if (!writes(w)) {
+                continue;
+            }
+            if (w.ok()) {
+                out.add(w);
+            }
+            if (w.outcome() != Outcome.FAIL) {
+                // Any later registration may find this one applied and only replace the instance.
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** Consistent reads that saw one instance passing, to ask whether one fell inside an interval. */
+    private static final class PassingReads {
+        static final PassingReads NONE = new PassingReads();
+        private final List<Op> reads = new ArrayList<>();
+        private long[] invokes = new long[0];
+        /** The earliest completion among the reads from position i on (by invocation). */
+        private long[] minCompleteFrom = new long[0];
+
+        void add(Op read) {
+            reads.add(read);
+        }
+
+        void seal() {
+            reads.sort(Comparator.comparingLong(Op::invoke));
+            invokes = new long[reads.size()];
+            minCompleteFrom = new long[reads.size()];
+            long min = Long.MAX_VALUE;
+            for (int i = reads.size() - 1; i >= 0; i--) {
+                invokes[i] = reads.get(i).invoke();
+                min = Math.min(min, reads.get(i).complete());
+                minCompleteFrom[i] = min;
+            }
+        }
+
+        /** Whether some read began after {@code from} and ended before {@code to}. */
+        boolean between(long from, long to) {
+            int i = java.util.Arrays.binarySearch(invokes, from + 1);
+            int first = i >= 0 ? i : -i - 1;
+            while (first > 0 && invokes[first - 1] > from) {
+                first--;
+            }
+            return first < invokes.length && minCompleteFrom[first] < to;
+        }
+    }
+
+    /** The highest term the observer reported, by when the report ended or began. */
+    private static final class Terms {
+        private final long[] completes;
+        private final long[] maxByComplete;
+        private final long[] invokes;
+        private final long[] maxByInvoke;
+
+        Terms(List<Op> ops) {
+            List<Op> reports = ops.stream().filter(o -> o.type().equals(Op.CLUSTER) && o.ok()
+                    && o.observed().get("term") != null).toList();
+            List<Op> byComplete = new ArrayList<>(reports);
+            byComplete.sort(Comparator.comparingLong(Op::complete));
+            List<Op> byInvoke = new ArrayList<>(reports);
+            byInvoke.sort(Comparator.comparingLong(Op::invoke));
+            completes = new long[reports.size()];
+            maxByComplete = new long[reports.size()];
+            invokes = new long[reports.size()];
+            maxByInvoke = new long[reports.size()];
+            long max = 0;
+            for (int i = 0; i < byComplete.size(); i++) {
+                completes[i] = byComplete.get(i).complete();
+                max = Math.max(max, term(byComplete.get(i)));
+                maxByComplete[i] = max;
+            }
+            max = 0;
+            for (int i = 0; i < byInvoke.size(); i++) {
+                invokes[i] = byInvoke.get(i).invoke();
+                max = Math.max(max, term(byInvoke.get(i)));
+                maxByInvoke[i] = max;
+            }
+        }
+
+        private static long term(Op report) {
+            try {
+                return Long.parseLong(report.observed().get("term"));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+
+        /** The highest term in a report that ended before {@code t}; 0 if none. */
+        long completedBefore(long t) {
+            return upTo(completes, maxByComplete, t);
+        }
+
+        /** The highest term in a report that began before {@code t}; 0 if none. */
+        long invokedBefore(long t) {
+            return upTo(invokes, maxByInvoke, t);
+        }
+
+        private static long upTo(long[] times, long[] maxima, long t) {
+            int lo = 0;
+            int hi = times.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (times[mid] < t) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo == 0 ? 0 : maxima[lo - 1];
+        }
     }
 
     // ---- a dead instance critical within the bound ----
@@ -347,8 +510,8 @@ public final class HistoryChecker {
             long deadline = lastRenewal + bounds.deadBoundNanos();
             // Time without a majority does not count: nobody could commit the expiry then.
             for (FaultEvent f : faults) {
-                if (f.quorumLost() && f.healed() > lastRenewal && f.start() < deadline) {
-                    deadline += f.healed() - Math.max(f.start(), lastRenewal);
+                if (f.quorumLost() && f.quorumLostUntil() > lastRenewal && f.start() < deadline) {
+                    deadline += f.quorumLostUntil() - Math.max(f.start(), lastRenewal);
                 }
             }
             String instance = writes.get(0).instance();

@@ -63,21 +63,48 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Waits until every member runs, answers ready, and one of them leads; false at the deadline. */
     public boolean awaitHealthy(Duration timeout) {
+        return awaitRecovery(timeout, System::nanoTime).whole();
+    }
+
+    /**
+     * What {@link #awaitRecovery} saw: whether the cluster was whole again by the deadline, and when (on
+     * {@code clock}) a majority first answered ready with a leader among them that answers ready too (the end of the
+     * wait if that never happened).
+     */
+    public record Recovery(boolean whole, long quorumBack) {
+    }
+
+    /**
+     * Waits until every member runs, answers ready, and one of them leads, noting on the way when a quorum was back:
+     * a majority ready, the leader among them. The time noted is taken after the poll that saw it, so it is never
+     * earlier than the moment the quorum returned.
+     */
+    public Recovery awaitRecovery(Duration timeout, java.util.function.LongSupplier clock) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long quorumBack = 0;
         while (System.nanoTime() < deadline) {
+            int ready = 0;
             boolean all = true;
+            List<Integer> readyMembers = new ArrayList<>();
             for (Member m : members) {
-                if (!m.running() || m.paused() || status(m, "/health/ready") != 200) {
+                if (m.running() && !m.paused() && status(m, "/health/ready") == 200) {
+                    ready++;
+                    readyMembers.add(m.index());
+                } else {
                     all = false;
-                    break;
                 }
             }
-            if (all && leader().isPresent()) {
-                return true;
+            Optional<Integer> leader = ready > size() / 2 ? leader() : Optional.empty();
+            if (quorumBack == 0 && leader.isPresent() && readyMembers.contains(leader.get())) {
+                quorumBack = clock.getAsLong();
+            }
+            if (all && leader.isPresent()) {
+                return new Recovery(true, quorumBack);
             }
             sleep(200);
         }
-        return false;
+        // Never seen back within the deadline: the quorum was away at least until now.
+        return new Recovery(false, quorumBack == 0 ? clock.getAsLong() : quorumBack);
     }
 
     public int status(Member m, String path) {

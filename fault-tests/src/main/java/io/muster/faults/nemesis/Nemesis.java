@@ -176,12 +176,13 @@ public final class Nemesis {
                 default -> throw new IllegalStateException(kind.toString());
             }
             long healed = history.now();
-            boolean whole = cluster.awaitHealthy(Duration.ofSeconds(90));
+            ProcessCluster.Recovery recovery = cluster.awaitRecovery(Duration.ofSeconds(90), history::now);
+            boolean whole = recovery.whole();
             if (!whole) {
                 unrecovered++;
                 detail = (detail + " not whole within 90s of healing").trim();
             }
-            history.add(new FaultEvent(seq, kind.name(), targets, start, healed, quorumLost, detail));
+            history.add(new FaultEvent(seq, kind.name(), targets, start, healed, quorumLost, detail, recovery.quorumBack()));
             counts.merge(kind, 1, Integer::sum);
             System.out.printf("fault %d/%d %s %s held %d ms%s%n", seq, faults, kind, targets, holdMs,
                     whole ? "" : " (NOT RECOVERED)");

@@ -113,6 +113,8 @@ public final class RaftNode implements Closeable {
     private final Optional<org.apache.ratis.conf.Parameters> tlsParameters;
     private final Optional<RefusalLoggingTrustManager> tlsTrust;
     private volatile boolean closed;
+    /** Set once the Raft server started: whether this member has caught up with what it served before a restart. */
+    private volatile RestartCatchUp restartCatchUp = new RestartCatchUp(0, 0);
     private volatile boolean wasLeader;
     /** When this member last knew itself to be in contact with a leader (itself included), or 0 if never. */
     private volatile long leaderSeenNanos;
@@ -197,6 +199,14 @@ public final class RaftNode implements Closeable {
         tlsParameters.ifPresent(builder::setParameters);
         server = builder.build();
         server.start();
+        division().ifPresent(d -> {
+            var last = d.getRaftLog().getLastEntryTermIndex();
+            restartCatchUp = new RestartCatchUp(last == null ? 0 : last.getIndex(), d.getRaftLog().getLastCommittedIndex());
+            if (last != null && last.getIndex() > catalog.appliedIndex()) {
+                LOG.info("Restarted with log entries up to index {} (state at {}): stale reads answer 503 until caught up",
+                        last.getIndex(), catalog.appliedIndex());
+            }
+        });
         client = renewing("writes", () -> newClient(group, RETRY_ALL));
         leaderClient = renewing("leader-queries", () -> newClient(group, RETRY_ALL));
         queryClient = renewing("read-index", () -> newClient(group, RETRY_ALL));
@@ -426,18 +436,26 @@ public final class RaftNode implements Closeable {
      */
     public CompletableFuture<Long> readBarrier(Consistency consistency) {
         if (consistency == Consistency.STALE) {
+            // After a restart from disk this member's state starts at its snapshot, older than what it already
+            // served: no stale read until it has caught up, or its reads would go back (design rule 3).
+            if (!caughtUpSinceStart()) {
+                return CompletableFuture.failedFuture(new CatchingUpException("this member restarted and is catching up: applied "
+                        + catalog.appliedIndex() + " of the " + restartCatchUp.lastIndexAtStart() + " entries its log held"));
+            }
             return CompletableFuture.completedFuture(catalog.appliedIndex());
         }
-        if (consistency == Consistency.CONSISTENT) {
-            // Read-index on this very member: it learns the leader's commit index and waits to apply it.
+        if (consistency == Consistency.CONSISTENT || isLeader()) {
+            // Read-index on this very member: it learns the leader's commit index and waits to apply it. On the
+            // leader a default read takes the same path: "the leader's state" holds only while it is the leader,
+            // which Ratis's leader lease says at no cost (else one heartbeat round). A leader cut off from the
+            // majority believes it leads for seconds, and answered default reads from its own state after the
+            // new leader had acknowledged writes (fault suite, seed 15); a leader not yet ready (still applying
+            // earlier terms' entries after a restart) answered them from its half-replayed catalog (seed 2).
             Message query = Message.valueOf(UnsafeByteOperations.unsafeWrap(
                     MemberCodec.encode(new MemberMessage(MessageKind.APPLIED_INDEX, new byte[0]))));
             return queryClient.call(c -> c.async().sendReadOnlyUnordered(query, selfId))
                     .handle((r, error) -> appliedIndexOf("read", r, error))
                     .thenCompose(catalog::awaitApplied);
-        }
-        if (isLeader()) {
-            return CompletableFuture.completedFuture(catalog.appliedIndex());
         }
         // A follower that has lost its leader answers at once rather than queueing reads for a leader it cannot
         // reach (on an isolated follower they hung until the client gave up).
@@ -496,6 +514,22 @@ public final class RaftNode implements Closeable {
      */
     public CompletableFuture<byte[]> askLeader(MessageKind kind, byte[] payload) {
         return askLeader(leaderClient, kind, payload).handle((r, error) -> answerPayload("forward", r, error));
+    }
+
+    /**
+     * Like {@link #askLeader}, but run only by a leader that holds its lease, i.e. has heard from a majority
+     * recently enough that no other member can have been elected meanwhile (Ratis's linearizable read: the leader
+     * lease, else a read-index round), and after it has applied everything committed before. For requests that act
+     * on the leader's memory as the cluster's: a leader cut off from the majority keeps believing it leads for up to
+     * seconds, and must not acknowledge heartbeats the new leader never sees, nor answer from a stale catalog that an
+     * instance is unknown. May be resent after a failover.
+     */
+    public CompletableFuture<byte[]> askLeaderHoldingLease(MessageKind kind, byte[] payload) {
+        if (kind == MessageKind.APPLIED_INDEX) {
+            throw new IllegalArgumentException("use readBarrier for " + kind);
+        }
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(new MemberMessage(kind, payload))));
+        return leaderClient.call(c -> c.async().sendReadOnly(message)).handle((r, error) -> answerPayload("forward", r, error));
     }
 
     /**
@@ -679,6 +713,14 @@ public final class RaftNode implements Closeable {
         members.sort(java.util.Comparator.comparing(ClusterStatus.MemberStatus::id));
         return new ClusterStatus(settings.id(), leader, info.getCurrentTerm(), info.getCurrentRole().name().toLowerCase(),
                 catalog.appliedIndex(), lastContactMs(), members);
+    }
+
+    /**
+     * Whether this member, if it restarted from disk, has applied at least what it had applied before (see
+     * {@link RestartCatchUp}); always true for a member that started empty.
+     */
+    public boolean caughtUpSinceStart() {
+        return restartCatchUp.caughtUp(catalog.appliedIndex(), commitIndex());
     }
 
     /** Commit index this node knows; used to decide whether it has applied what it was sent. */

@@ -81,6 +81,9 @@ final class Replies {
         if (t instanceof NoLeaderException) {
             return ApiException.noLeader("no leader reachable: " + t.getMessage());
         }
+        if (t instanceof io.muster.store.raft.CatchingUpException) {
+            return ApiException.unavailable(t.getMessage());
+        }
         if (t instanceof OutcomeUnknownException) {
             // Never no_leader, which says "not applied": this write may have been (docs/consistency.md).
             return ApiException.unavailable("outcome unknown: " + t.getMessage());

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Delivers heartbeats to the leader's {@link LeaseManager}: directly on the leader; from a follower, batched
- * into one leader-bound query (not a log entry) per round trip through a {@link BatchingQueue}.
+ * Delivers heartbeats to the leader's {@link LeaseManager}, batched into one leader-bound query (not a log entry)
+ * per round trip through a {@link BatchingQueue}, from the leader itself as from a follower, so that only a leader
+ * holding its lease renews.
  */
 public final class HeartbeatRouter implements Heartbeats {
     private static final byte UNKNOWN = 0;
@@ -43,15 +44,15 @@ public final class HeartbeatRouter implements Heartbeats {
         this.leases = leases;
     }
 
+    /**
+     * Every heartbeat, on the leader too, reaches the lease table through the leader's lease check
+     * ({@link RaftNode#askLeaderHoldingLease}): a leader cut off from the majority still believes it leads until it
+     * notices (seconds on a loaded host); answered from its own memory, it acknowledged renewals the new leader never
+     * saw (the instance then expired while its heartbeats were acknowledged) and answered {@code 404} for instances
+     * registered through the new leader.
+     */
     @Override
     public CompletableFuture<Boolean> renew(String service, String id, Status status, String note) {
-        if (node.isLeader()) {
-            try {
-                return CompletableFuture.completedFuture(leases.renew(service, id, status, note));
-            } catch (NoLeaderException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
         return forwards.submit(new Beat(service, id, status, note)).thenApply(answer -> {
             if (answer == NOT_LEADER) {
                 throw new NoLeaderException("leader changed while forwarding heartbeats", null);
@@ -67,7 +68,7 @@ public final class HeartbeatRouter implements Heartbeats {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return node.askLeader(MessageKind.FORWARDED_HEARTBEATS, json).thenApply(answer -> {
+        return node.askLeaderHoldingLease(MessageKind.FORWARDED_HEARTBEATS, json).thenApply(answer -> {
             if (answer.length != beats.size()) {
                 throw new NoLeaderException("leader changed while forwarding heartbeats", null);
             }
