@@ -201,7 +201,7 @@ public final class RaftNode implements Closeable {
         server.start();
         division().ifPresent(d -> {
             var last = d.getRaftLog().getLastEntryTermIndex();
-            restartCatchUp = new RestartCatchUp(last == null ? 0 : last.getIndex(), d.getRaftLog().getLastCommittedIndex());
+            restartCatchUp = new RestartCatchUp(last == null ? 0 : last.getIndex(), last == null ? 0 : last.getTerm());
             if (last != null && last.getIndex() > catalog.appliedIndex()) {
                 LOG.info("Restarted with log entries up to index {} (state at {}): stale reads answer 503 until caught up",
                         last.getIndex(), catalog.appliedIndex());
@@ -720,7 +720,8 @@ public final class RaftNode implements Closeable {
      * {@link RestartCatchUp}); always true for a member that started empty.
      */
     public boolean caughtUpSinceStart() {
-        return restartCatchUp.caughtUp(catalog.appliedIndex(), commitIndex());
+        var applied = stateMachine.getLastAppliedTermIndex();
+        return restartCatchUp.caughtUp(catalog.appliedIndex(), applied == null ? 0 : applied.getTerm());
     }
 
     /** Commit index this node knows; used to decide whether it has applied what it was sent. */

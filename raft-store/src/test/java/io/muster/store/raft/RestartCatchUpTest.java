@@ -14,22 +14,31 @@ class RestartCatchUpTest {
 
     @Test
     void aRestartedMemberHasNotCaughtUpUntilItAppliedItsLog() {
-        // Log up to 289, snapshot at 200, commit index not known after the restart (not kept on disk).
-        RestartCatchUp c = new RestartCatchUp(289, 200);
-        assertFalse(c.caughtUp(200, 200));
-        assertFalse(c.caughtUp(261, 200));
-        assertTrue(c.caughtUp(289, 200));
+        // Log up to 289 (term 3), snapshot at 200: replaying entries of terms up to 3 is not enough.
+        RestartCatchUp c = new RestartCatchUp(289, 3);
+        assertFalse(c.caughtUp(200, 2));
+        assertFalse(c.caughtUp(261, 3));
+        assertTrue(c.caughtUp(289, 3));
         // Caught up once, caught up for good.
         assertTrue(c.caughtUp(0, 0));
     }
 
     @Test
+    void aLowCommitIndexFromALeaderThatRestartedTooIsNoProof() {
+        // After a quorum loss the new leader (term 4) has just restarted; the member replays old entries of terms up
+        // to 3 while the commit it learns is low. CI's seed-1 fault run saw index 0 served after 127 this way.
+        RestartCatchUp c = new RestartCatchUp(140, 3);
+        assertFalse(c.caughtUp(41, 1));
+        assertFalse(c.caughtUp(127, 3));
+    }
+
+    @Test
     void anUncommittedTailCutOffByANewLeaderDoesNotHoldItForever() {
-        // Entries 281-289 were never committed; the new leader's commit index, learned after the restart, covers
-        // everything the member served before (it was committed), and the member applied it.
-        RestartCatchUp c = new RestartCatchUp(289, 200);
-        assertFalse(c.caughtUp(250, 280));
-        assertTrue(c.caughtUp(280, 280));
+        // Entries 281-289 (term 3) were never committed; a leader of term 4 cut them off and appended its own from
+        // 281. Applying an entry of term 4 means everything committed before, all the member served, is applied.
+        RestartCatchUp c = new RestartCatchUp(289, 3);
+        assertFalse(c.caughtUp(280, 3));
+        assertTrue(c.caughtUp(281, 4));
     }
 
     @Test
