@@ -96,13 +96,9 @@ class SpringCloudCircuitBreakingTest {
         cluster.close();
     }
 
-    private static String members() {
-        return cluster.url(0) + "," + cluster.url(1) + "," + cluster.url(2);
-    }
-
     private static ConfigurableApplicationContext start(Class<?> app, String... properties) {
         List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
-                "spring.cloud.muster.members=" + members(), "spring.cloud.muster.address=127.0.0.1"));
+                "spring.cloud.muster.members=" + GreeterCalls.members(cluster), "spring.cloud.muster.address=127.0.0.1"));
         all.addAll(List.of(properties));
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).properties(all.toArray(String[]::new)).run();
         apps.add(ctx);
@@ -110,24 +106,15 @@ class SpringCloudCircuitBreakingTest {
     }
 
     private static int passing(String service) {
-        var r = cluster.get(0, "/v1/services/" + service + "?healthy=true");
-        return TestCluster.json(r).path("instances").size();
+        return GreeterCalls.passing(cluster, service);
     }
 
     private static String call(RestTemplate rest) {
-        try {
-            return rest.getForObject("http://greeter/hello", String.class);
-        } catch (RuntimeException e) {
-            return "error: " + e.getMessage();
-        }
+        return GreeterCalls.call(rest);
     }
 
     private static List<String> calls(RestTemplate rest, int n) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(call(rest));
-        }
-        return out;
+        return GreeterCalls.calls(rest, n);
     }
 
     private static void setFailing(ConfigurableApplicationContext greeter, boolean on) {
