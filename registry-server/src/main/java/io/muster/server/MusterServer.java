@@ -95,10 +95,11 @@ public final class MusterServer implements AutoCloseable {
         node.start();
         new RaftMetrics(node, meters);
         leases = LeaseManager.onRaft(node, config.leases(), io.muster.server.time.Ticker.system(), clock, meters);
-        HeartbeatRouter heartbeats = new HeartbeatRouter(node, leases);
+        HeartbeatRouter heartbeats = new HeartbeatRouter(io.muster.server.lease.LeaseReads.over(node), leases, clock, meters);
         WriteRouter writes = new WriteRouter(node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters), clock, meters);
         node.handle(io.muster.store.message.MessageKind.FORWARDED_WRITES, writes::serveForwarded);
         node.handle(io.muster.store.message.MessageKind.FORWARDED_HEARTBEATS, heartbeats::serveForwarded);
+        node.handle(io.muster.store.message.MessageKind.HEARTBEATS_BEFORE_DEADLINE, heartbeats::serveBeforeDeadline);
         var selfPreservation = new io.muster.server.lease.SelfPreservationQuery(node, leases);
         node.handle(io.muster.store.message.MessageKind.SELF_PRESERVATION, selfPreservation::serve);
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
@@ -137,7 +138,8 @@ public final class MusterServer implements AutoCloseable {
         if (config.dns().port() != 0) {
             // DNS answers as a request without a token would (docs/acl.md).
             dns = new io.muster.server.dns.DnsServer(vertx, catalog, config.dnsDomain(), config.dnsTtl(), meters,
-                    service -> acl.anonymous().rules().service(service).allows(io.muster.store.acl.Access.READ));
+                    service -> acl.anonymous().rules().service(service).allows(io.muster.store.acl.Access.READ),
+                    node::caughtUpSinceStart);
             await(dns.start(config.dns().host(), config.dns().port()));
         }
         leases.start();

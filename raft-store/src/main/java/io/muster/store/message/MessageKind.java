@@ -12,8 +12,13 @@ public enum MessageKind {
     APPLIED_INDEX((byte) 'A'),
     /** A follower's batch of writes for the leader's batcher (payload: {@link ForwardedWrites}). */
     FORWARDED_WRITES((byte) 'W'),
-    /** A follower's batch of heartbeats for the leader's leases. */
+    /** A batch of heartbeats for the leader's leases, as builds before deadlines sent it (payload: JSON beats). */
     FORWARDED_HEARTBEATS((byte) 'H'),
+    /**
+     * A batch of heartbeats for the leader's leases with the time after which none of them may renew (payload:
+     * 8-byte deadline, epoch ms on the sender's clock, then JSON beats).
+     */
+    HEARTBEATS_BEFORE_DEADLINE((byte) 'B'),
     /** Whether the leader's self-preservation holds expiries now. Empty payload; answer: one byte, 1 or 0. */
     SELF_PRESERVATION((byte) 'S');
 

@@ -533,6 +533,33 @@ public final class RaftNode implements Closeable {
     }
 
     /**
+     * {@link #askLeaderHoldingLease} run on this member, which leads, without a gRPC round trip to itself: the same
+     * Ratis linearizable read (the leader lease, else a read-index round), submitted in-process. Fails with
+     * {@link NoLeaderException} if this member does not lead (or no longer holds its lease); it is not resent.
+     */
+    public CompletableFuture<byte[]> askHereHoldingLease(MessageKind kind, byte[] payload) {
+        if (kind == MessageKind.APPLIED_INDEX) {
+            throw new IllegalArgumentException("use readBarrier for " + kind);
+        }
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(localClientId)
+                .setServerId(selfId)
+                .setGroupId(GROUP_ID)
+                .setCallId(localCallIds.incrementAndGet())
+                .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(new MemberMessage(kind, payload)))))
+                .setType(RaftClientRequest.readRequestType())
+                .build();
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        return reply.orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .handleAsync((r, error) -> answerPayload("heartbeats", r, error), this::complete);
+    }
+
+    /**
      * Like {@link #askLeader}, but resent only when the leader provably did not run it: for requests that must not
      * run twice, such as forwarded writes. A request that was sent and got no answer fails with
      * {@link OutcomeUnknownException}, never {@link NoLeaderException}: the leader may have run it.

@@ -59,6 +59,7 @@ class MemberCodecCompatibilityTest {
         assertEquals('A', MessageKind.APPLIED_INDEX.code());
         assertEquals('W', MessageKind.FORWARDED_WRITES.code());
         assertEquals('H', MessageKind.FORWARDED_HEARTBEATS.code());
+        assertEquals('B', MessageKind.HEARTBEATS_BEFORE_DEADLINE.code());
         assertEquals(0, Result.Code.OK.wire());
         assertEquals(1, Result.Code.NOT_FOUND.wire());
         assertEquals(2, Result.Code.INVALID.wire());

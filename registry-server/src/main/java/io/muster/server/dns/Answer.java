@@ -10,4 +10,9 @@ record Answer(int rcode, boolean authoritative, List<Record> answer, List<Record
     static Answer refused() {
         return new Answer(Rcode.REFUSED, false, List.of(), List.of(), List.of());
     }
+
+    /** Not an answer now: this member cannot answer truthfully yet (a resolver then asks another server). */
+    static Answer servfail() {
+        return new Answer(Rcode.SERVFAIL, false, List.of(), List.of(), List.of());
+    }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -41,6 +42,7 @@ final class DnsAnswers {
     private final long ttl;
     private final Optional<byte[]> nameServerAddress;
     private final Predicate<String> readable;
+    private final BooleanSupplier caughtUp;
     private final ConcurrentHashMap<String, ServiceRecords> views = new ConcurrentHashMap<>();
 
     /**
@@ -48,12 +50,18 @@ final class DnsAnswers {
      * @param nameServerAddress the address {@code ns.<domain>} resolves to, when this node listens on one
      */
     DnsAnswers(CatalogView catalog, DnsNames names, long ttl, Optional<byte[]> nameServerAddress) {
-        this(catalog, names, ttl, nameServerAddress, service -> true);
+        this(catalog, names, ttl, nameServerAddress, service -> true, () -> true);
     }
 
-    /** @param readable the services a question may see; others answer NXDOMAIN, as if they did not exist */
-    DnsAnswers(CatalogView catalog, DnsNames names, long ttl, Optional<byte[]> nameServerAddress, Predicate<String> readable) {
+    /**
+     * @param readable the services a question may see; others answer NXDOMAIN, as if they did not exist
+     * @param caughtUp whether this member's catalog is at least as fresh as what it served before a restart; until
+     *                 then every question in the zone answers SERVFAIL
+     */
+    DnsAnswers(CatalogView catalog, DnsNames names, long ttl, Optional<byte[]> nameServerAddress, Predicate<String> readable,
+               BooleanSupplier caughtUp) {
         this.readable = readable;
+        this.caughtUp = caughtUp;
         this.catalog = catalog;
         this.names = names;
         this.ttl = ttl;
@@ -68,6 +76,12 @@ final class DnsAnswers {
         QueryName q = names.classify(name);
         if (q instanceof QueryName.OutOfZone) {
             return Answer.refused();
+        }
+        if (!caughtUp.getAsBoolean()) {
+            // A member restarted from disk starts from its snapshot, older than what it answered before the
+            // restart: answering from it would take resolvers back in time (design rule 3). SERVFAIL makes a
+            // resolver ask another server, as the HTTP API's 503 makes a client try another member.
+            return Answer.servfail();
         }
         if (q instanceof QueryName.Service s) {
             return service(name, type, s, maxRecords);

@@ -41,6 +41,7 @@ public final class DnsServer {
     private final long ttlSeconds;
     private final DnsMetrics metrics;
     private final java.util.function.Predicate<String> readable;
+    private final java.util.function.BooleanSupplier caughtUp;
     private DnsResponder responder;
     private DatagramSocket udp;
     private NetServer tcp;
@@ -53,16 +54,19 @@ public final class DnsServer {
      * @throws IllegalArgumentException if the domain is not a DNS name or the TTL is negative
      */
     public DnsServer(Vertx vertx, CatalogView catalog, String domain, Duration ttl, MeterRegistry meters) {
-        this(vertx, catalog, domain, ttl, meters, service -> true);
+        this(vertx, catalog, domain, ttl, meters, service -> true, () -> true);
     }
 
     /**
      * @param readable which services a question may see (a request without a token may read them); any other
      *                 answers as a name that does not exist, so DNS does not reveal what it hides
+     * @param caughtUp false while a member restarted from disk replays its log: questions then answer SERVFAIL
+     *                 rather than from a snapshot older than what the member answered before
      */
     public DnsServer(Vertx vertx, CatalogView catalog, String domain, Duration ttl, MeterRegistry meters,
-                     java.util.function.Predicate<String> readable) {
+                     java.util.function.Predicate<String> readable, java.util.function.BooleanSupplier caughtUp) {
         this.readable = Objects.requireNonNull(readable, "readable");
+        this.caughtUp = Objects.requireNonNull(caughtUp, "caughtUp");
         if (ttl.isNegative()) {
             throw new IllegalArgumentException("DNS TTL must not be negative: " + ttl);
         }
@@ -81,7 +85,7 @@ public final class DnsServer {
         if (responder != null) {
             return Future.failedFuture(new IllegalStateException("DNS server already started"));
         }
-        responder = new DnsResponder(new DnsAnswers(catalog, names, ttlSeconds, nameServerAddress(host), readable), metrics);
+        responder = new DnsResponder(new DnsAnswers(catalog, names, ttlSeconds, nameServerAddress(host), readable, caughtUp), metrics);
         tcp = vertx.createNetServer(new NetServerOptions()
                 .setIdleTimeout(TCP_IDLE_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS));
         tcp.connectHandler(this::accept);

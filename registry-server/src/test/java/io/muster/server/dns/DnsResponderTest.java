@@ -62,6 +62,34 @@ class DnsResponderTest {
         assertEquals(Rcode.REFUSED, respond(r, "api.service.muster.", Type.A, Transport.UDP).getRcode());
     }
 
+    /**
+     * A member restarted from disk holds only its snapshot until it has replayed its log: DNS must not answer from
+     * it (the fault suite's stale reads went from index 127 back to 0 that way over HTTP), but SERVFAIL, so that a
+     * resolver asks another server; outside the zone it still refuses.
+     */
+    @Test
+    void aMemberCatchingUpAfterARestartAnswersServfailUntilCaughtUp() throws Exception {
+        register("api", "a1", "192.0.2.7", Map.of());
+        boolean[] caughtUp = {false};
+        var metrics = new SimpleMeterRegistry();
+        DnsResponder r = new DnsResponder(new DnsAnswers(catalog, new DnsNames("muster."), 0, Optional.empty(),
+                service -> true, () -> caughtUp[0]), new DnsMetrics(metrics));
+        for (int type : new int[] {Type.A, Type.SRV, Type.SOA, Type.NS}) {
+            var m = respond(r, "api.service.muster.", type, Transport.UDP);
+            assertEquals(Rcode.SERVFAIL, m.getRcode(), Type.string(type));
+            assertEquals(0, m.getSection(Section.ANSWER).size());
+        }
+        assertEquals(Rcode.SERVFAIL, respond(r, "muster.", Type.SOA, Transport.TCP).getRcode());
+        assertEquals(Rcode.REFUSED, respond(r, "api.service.example.", Type.A, Transport.UDP).getRcode());
+        assertEquals(5, metrics.get("muster_dns_queries").tag("rcode", "SERVFAIL").counters().stream()
+                .mapToDouble(c -> c.count()).sum());
+
+        caughtUp[0] = true;
+        var m = respond(r, "api.service.muster.", Type.A, Transport.UDP);
+        assertEquals(Rcode.NOERROR, m.getRcode());
+        assertEquals("192.0.2.7", m.getSection(Section.ANSWER).get(0).rdataToString());
+    }
+
     @Test
     void metadataTooLargeForUdpIsTruncatedToNothingAndWholeOverTcp() throws Exception {
         Map<String, String> metadata = new HashMap<>();
