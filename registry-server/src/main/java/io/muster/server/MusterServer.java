@@ -24,7 +24,6 @@ import io.muster.store.model.Member;
 import io.muster.store.raft.RaftNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
 import java.time.Clock;
@@ -37,6 +36,8 @@ import org.slf4j.LoggerFactory;
 /** One Muster process: a Raft member with its HTTP API, leases and metrics. {@link #close()} is graceful. */
 public final class MusterServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MusterServer.class);
+    /** Vert.x event loops, each carrying an HTTP server (DNS shares them): one per core of the 2-core hosts we size for. */
+    private static final int EVENT_LOOPS = 2;
 
     private final ServerConfig config;
     private final Clock clock;
@@ -45,7 +46,7 @@ public final class MusterServer implements AutoCloseable {
     private final RaftNode node;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Vertx vertx;
-    private HttpServer http;
+    private io.muster.server.http.HttpListeners http;
     private io.vertx.ext.web.Router router;
     private LeaseManager leases;
     private io.muster.server.check.CheckScheduler checks;
@@ -81,7 +82,7 @@ public final class MusterServer implements AutoCloseable {
     }
 
     public MusterServer start() throws IOException {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS).setWorkerPoolSize(8));
         new JvmMemoryMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
@@ -129,12 +130,11 @@ public final class MusterServer implements AutoCloseable {
                 .setPerFrameWebSocketCompressionSupported(false);
         config.httpTls().ifPresent(tls -> tls.applyTo(httpOptions));
         var tlsRefusals = new io.muster.server.tls.HttpTlsRefusals(meters);
-        http = await(vertx.createHttpServer(httpOptions)
+        http = await(io.muster.server.http.HttpListeners.listen(vertx, () -> vertx.createHttpServer(httpOptions)
                 .exceptionHandler(tlsRefusals::onConnectionError)
                 .connectionHandler(connections)
                 .requestHandler(router)
-                .invalidRequestHandler(HttpApi::invalidRequest)
-                .listen(config.http().port(), config.http().host()));
+                .invalidRequestHandler(HttpApi::invalidRequest), EVENT_LOOPS, config.http().host(), config.http().port()));
         if (config.dns().port() != 0) {
             // DNS answers as a request without a token would (docs/acl.md).
             dns = new io.muster.server.dns.DnsServer(vertx, catalog, config.dnsDomain(), config.dnsTtl(), meters,
@@ -230,7 +230,7 @@ public final class MusterServer implements AutoCloseable {
         }
         if (http != null) {
             try {
-                await(http.shutdown(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                await(http.shutdown(config.shutdownTimeout().toMillis()));
             } catch (RuntimeException e) {
                 LOG.warn("HTTP shutdown: {}", e.toString());
             }
