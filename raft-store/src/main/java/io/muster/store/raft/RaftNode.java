@@ -108,6 +108,8 @@ public final class RaftNode implements Closeable {
     private final List<java.util.concurrent.ExecutorService> sendThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The default read barrier: at most one leader query in flight, later reads join the next one. */
     private final SharedQuery<Long> leaderApplied;
+    /** Consistent reads (and default ones on the leader) share read-index rounds: a burst costs two, not one each. */
+    private final SharedQuery<Long> readIndex;
     private RaftGroup startingGroup;
     /** TLS for the Raft server and every Ratis client this member builds; empty for plaintext. */
     private final Optional<org.apache.ratis.conf.Parameters> tlsParameters;
@@ -141,6 +143,7 @@ public final class RaftNode implements Closeable {
         this.completionThread = daemonThread(settings.id() + "-write-completions");
         this.proposeThread = daemonThread(settings.id() + "-proposals");
         this.leaderApplied = new SharedQuery<>(this::askLeaderApplied);
+        this.readIndex = new SharedQuery<>(this::readIndexRound);
         this.clientCloser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 daemon(settings.id() + "-raft-client-closer"));
     }
@@ -451,11 +454,7 @@ public final class RaftNode implements Closeable {
             // majority believes it leads for seconds, and answered default reads from its own state after the
             // new leader had acknowledged writes (fault suite, seed 15); a leader not yet ready (still applying
             // earlier terms' entries after a restart) answered them from its half-replayed catalog (seed 2).
-            Message query = Message.valueOf(UnsafeByteOperations.unsafeWrap(
-                    MemberCodec.encode(new MemberMessage(MessageKind.APPLIED_INDEX, new byte[0]))));
-            return queryClient.call(c -> c.async().sendReadOnlyUnordered(query, selfId))
-                    .handle((r, error) -> appliedIndexOf("read", r, error))
-                    .thenCompose(catalog::awaitApplied);
+            return readIndex.get().thenCompose(catalog::awaitApplied);
         }
         // A follower that has lost its leader answers at once rather than queueing reads for a leader it cannot
         // reach (on an isolated follower they hung until the client gave up).
@@ -466,6 +465,40 @@ public final class RaftNode implements Closeable {
         }
         // The leader's applied index, read without a read-index round: "default" is the leader's state.
         return leaderApplied.get().thenCompose(catalog::awaitApplied);
+    }
+
+    /**
+     * One read-index round on this member, submitted to its own Ratis server in-process (no gRPC call to itself),
+     * answering the applied index once this member has applied the read index. Shared by all reads through
+     * {@link #readIndex}. Should the in-process round fail other than by its deadline (leader not ready yet,
+     * leadership moving), it is made again through the read-index client, which retries across such changes as
+     * before.
+     */
+    private CompletableFuture<Long> readIndexRound() {
+        Message query = Message.valueOf(UnsafeByteOperations.unsafeWrap(
+                MemberCodec.encode(new MemberMessage(MessageKind.APPLIED_INDEX, new byte[0]))));
+        return readHere(query)
+                .thenApply(r -> appliedIndexOf("read", r, null))
+                .exceptionallyCompose(e -> root(e) instanceof TimeoutException ? CompletableFuture.failedFuture(e)
+                        : queryClient.call(c -> c.async().sendReadOnlyUnordered(query, selfId))
+                                .handle((r, error) -> appliedIndexOf("read", r, error)));
+    }
+
+    /** A linearizable read-only request on this very member, in-process: Ratis's lease or read-index path. */
+    private CompletableFuture<RaftClientReply> readHere(Message message) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(localClientId)
+                .setServerId(selfId)
+                .setGroupId(GROUP_ID)
+                .setCallId(localCallIds.incrementAndGet())
+                .setMessage(message)
+                .setType(RaftClientRequest.readRequestType())
+                .build();
+        try {
+            return server.submitClientRequestAsync(request).orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Past this silence a follower treats its leader as lost: longer than an election takes to notice. */
@@ -541,22 +574,8 @@ public final class RaftNode implements Closeable {
         if (kind == MessageKind.APPLIED_INDEX) {
             throw new IllegalArgumentException("use readBarrier for " + kind);
         }
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(localClientId)
-                .setServerId(selfId)
-                .setGroupId(GROUP_ID)
-                .setCallId(localCallIds.incrementAndGet())
-                .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(new MemberMessage(kind, payload)))))
-                .setType(RaftClientRequest.readRequestType())
-                .build();
-        CompletableFuture<RaftClientReply> reply;
-        try {
-            reply = server.submitClientRequestAsync(request);
-        } catch (IOException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
-        return reply.orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                .handleAsync((r, error) -> answerPayload("heartbeats", r, error), this::complete);
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(new MemberMessage(kind, payload))));
+        return readHere(message).handleAsync((r, error) -> answerPayload("heartbeats", r, error), this::complete);
     }
 
     /**

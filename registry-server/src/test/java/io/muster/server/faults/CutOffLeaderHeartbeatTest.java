@@ -16,10 +16,19 @@ import org.junit.jupiter.api.Test;
  * that holds its lease (has heard from a majority recently enough that nobody else can lead).
  */
 class CutOffLeaderHeartbeatTest {
+    /**
+     * The window these tests need lies between the end of the leader lease (0.9 of the minimum election timeout)
+     * and the moment the leader notices it has no majority and steps down (the maximum timeout, twice the minimum,
+     * checked on its own schedule). With the default 500 ms it was 450 ms to about 1 s wide, and on a loaded host the
+     * leader often stepped down before the request went out (the test then skipped); a 1.5 s timeout widens it to
+     * 1.35 s to about 3 s.
+     */
+    private static final java.util.Map<String, String> SLOW_ELECTIONS = java.util.Map.of("election-timeout", "1500ms");
+    private static final long PAST_THE_LEASE_MS = 1_700;
 
     @Test
     void aLeaderThatLostItsMajorityDoesNotAcknowledgeHeartbeats() {
-        try (TestCluster cluster = new TestCluster(3).start()) {
+        try (TestCluster cluster = new TestCluster(3, SLOW_ELECTIONS).start()) {
             int leader = cluster.awaitLeader(Duration.ofSeconds(30));
             String instance = "/v1/services/c/instances/a";
             assertEquals(200, cluster.put(leader, instance, "{\"address\":\"10.0.0.1\",\"port\":1,\"check\":{\"ttl\":\"30s\"}}")
@@ -30,9 +39,7 @@ class CutOffLeaderHeartbeatTest {
                     cluster.kill(i);
                 }
             }
-            // Past the leader lease (0.9 of the 500 ms minimum election timeout), before it notices and steps down
-            // (no majority within the 1 s maximum timeout, checked on its own schedule).
-            TestCluster.sleep(700);
+            TestCluster.sleep(PAST_THE_LEASE_MS);
             assumeTrue(cluster.server(leader).node().isLeader(), "the leader stepped down before the heartbeat was sent");
             HttpResponse<String> beat = cluster.send("PUT", leader, instance + "/heartbeat", "", Duration.ofSeconds(30));
             assertEquals(503, beat.statusCode(), beat.body());
@@ -45,7 +52,7 @@ class CutOffLeaderHeartbeatTest {
      */
     @Test
     void aLeaderThatLostItsMajorityDoesNotAnswerDefaultReads() {
-        try (TestCluster cluster = new TestCluster(3).start()) {
+        try (TestCluster cluster = new TestCluster(3, SLOW_ELECTIONS).start()) {
             int leader = cluster.awaitLeader(Duration.ofSeconds(30));
             assertEquals(200, cluster.put(leader, "/v1/services/c/instances/a", "{\"address\":\"10.0.0.1\",\"port\":1}")
                     .statusCode());
@@ -55,7 +62,7 @@ class CutOffLeaderHeartbeatTest {
                     cluster.kill(i);
                 }
             }
-            TestCluster.sleep(700);
+            TestCluster.sleep(PAST_THE_LEASE_MS);
             assumeTrue(cluster.server(leader).node().isLeader(), "the leader stepped down before the read was sent");
             HttpResponse<String> read = cluster.send("GET", leader, "/v1/services/c", null, Duration.ofSeconds(30));
             assertEquals(503, read.statusCode(), read.body());
