@@ -1,8 +1,9 @@
 package io.muster.server;
 
 import io.muster.server.check.AddressPolicy;
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.model.Member;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.ClusterAdmin;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -19,11 +20,13 @@ import java.util.Collections;
  */
 final class MemberPorts {
     private final ServerConfig config;
-    private final RaftNode node;
+    private final ClusterAdmin admin;
+    private final CatalogView catalog;
 
-    MemberPorts(ServerConfig config, RaftNode node) {
+    MemberPorts(ServerConfig config, ClusterAdmin admin, CatalogView catalog) {
         this.config = config;
-        this.node = node;
+        this.admin = admin;
+        this.catalog = catalog;
     }
 
     Collection<AddressPolicy.MemberPort> current() {
@@ -34,10 +37,10 @@ final class MemberPorts {
             ports.add(new AddressPolicy.MemberPort(config.dns().host(), config.dns().port()));
         }
         add(ports, config.advertiseHttp());
-        for (var peer : node.currentPeers()) {
-            add(ports, peer.getAddress());
+        for (var peer : admin.peers()) {
+            add(ports, peer.raftAddress());
         }
-        for (Member m : node.catalog().members().values()) {
+        for (Member m : catalog.members().values()) {
             add(ports, m.httpAddress());
             add(ports, m.dnsAddress());
         }

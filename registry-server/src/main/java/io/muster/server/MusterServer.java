@@ -21,6 +21,8 @@ import io.muster.store.catalog.Catalog;
 import io.muster.store.catalog.CatalogView;
 import io.muster.store.command.Command;
 import io.muster.store.model.Member;
+import io.muster.store.raft.ClusterAdmin;
+import io.muster.store.raft.RaftClusterAdmin;
 import io.muster.store.raft.RaftNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -43,7 +45,9 @@ public final class MusterServer implements AutoCloseable {
     private final Clock clock;
     /** Read-only here: the Raft node's state machine is the only writer. */
     private final CatalogView catalog;
+    /** The one Ratis adapter; the features get its ports (Proposals, Leadership, ReadBarrier, MemberChannel). */
     private final RaftNode node;
+    private final ClusterAdmin admin;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Vertx vertx;
     private io.muster.server.http.HttpListeners http;
@@ -68,6 +72,7 @@ public final class MusterServer implements AutoCloseable {
         this.clock = clock;
         this.node = new RaftNode(config.raftSettings(clock), new Catalog());
         this.catalog = node.catalog();
+        this.admin = new RaftClusterAdmin(node);
     }
 
     /** Replaces name resolution for check targets (tests: a name that resolves to a refused address). Before start. */
@@ -89,20 +94,21 @@ public final class MusterServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
         checkTargets = new io.muster.server.check.CheckTargets(new io.muster.server.check.AddressPolicy(
-                config.limits().checkAllow(), new MemberPorts(config, node)::current, MemberPorts::localAddresses),
+                config.limits().checkAllow(), new MemberPorts(config, admin, catalog)::current, MemberPorts::localAddresses),
                 resolver, meters);
         watches = new WatchHub(vertx);
         catalog.addListener(watches);
         node.start();
-        new RaftMetrics(node, meters);
-        leases = LeaseManager.onRaft(node, config.leases(), io.muster.server.time.Ticker.system(), clock, meters);
-        HeartbeatRouter heartbeats = new HeartbeatRouter(io.muster.server.lease.LeaseReads.over(node), leases, clock, meters);
-        WriteRouter writes = new WriteRouter(node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters), clock, meters);
+        new RaftMetrics(catalog, node, node, admin, meters);
+        leases = LeaseManager.onRaft(catalog, node, node, config.leases(), io.muster.server.time.Ticker.system(), clock, meters);
+        HeartbeatRouter heartbeats = new HeartbeatRouter(io.muster.server.lease.LeaseReads.over(node, node), leases, clock, meters);
+        WriteRouter writes = new WriteRouter(node, node, node, new WriteBatcher(node, config.writeBatch(), config.writeInFlight(), meters), clock, meters);
         node.handle(io.muster.store.message.MessageKind.FORWARDED_WRITES, writes::serveForwarded);
         node.handle(io.muster.store.message.MessageKind.FORWARDED_HEARTBEATS, heartbeats::serveForwarded);
         node.handle(io.muster.store.message.MessageKind.HEARTBEATS_BEFORE_DEADLINE, heartbeats::serveBeforeDeadline);
-        var selfPreservation = new io.muster.server.lease.SelfPreservationQuery(node, leases);
+        var selfPreservation = new io.muster.server.lease.SelfPreservationQuery(node, node, leases);
         node.handle(io.muster.store.message.MessageKind.SELF_PRESERVATION, selfPreservation::serve);
+        var httpPorts = new HttpApi.Ports(catalog, node, node, node, node, admin);
         io.micrometer.core.instrument.Gauge.builder("muster_blocking_queries", watches::waiting)
                 .description("blocking queries parked on this node").register(meters);
         var limitSettings = config.limits();
@@ -121,7 +127,7 @@ public final class MusterServer implements AutoCloseable {
         io.micrometer.core.instrument.Gauge.builder("muster_http_connections", connections::open)
                 .description("HTTP connections open on this node").register(meters);
         AclResolver acl = new AclResolver(catalog, config.acl());
-        router = HttpApi.router(vertx, node, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown, httpLimits,
+        router = HttpApi.router(vertx, httpPorts, writes, heartbeats, watches, leases, meters, meters::scrape, () -> shuttingDown, httpLimits,
                 new AclGuard(acl, meters));
         // Plain HTTP/1.1 (the contract's API): no h2c upgrade or WebSocket compression handlers in every pipeline.
         HttpServerOptions httpOptions = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
@@ -143,9 +149,9 @@ public final class MusterServer implements AutoCloseable {
             await(dns.start(config.dns().host(), config.dns().port()));
         }
         leases.start();
-        bootstrap = new AclBootstrap(node, vertx, config.acl());
+        bootstrap = new AclBootstrap(catalog, node, node, vertx, config.acl());
         bootstrap.start();
-        checks = new io.muster.server.check.CheckScheduler(node, vertx, config.checks(), checkTargets, io.muster.server.time.Ticker.system(), meters);
+        checks = new io.muster.server.check.CheckScheduler(catalog, node, node, node, admin, vertx, config.checks(), checkTargets, io.muster.server.time.Ticker.system(), meters);
         checks.start();
         publisher = new Thread(this::publishSelf, "muster-publish-" + config.id());
         publisher.setDaemon(true);

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * this node's writes and leader-bound queries to whichever member leads. Writes may be submitted on any
  * member; the client follows leadership, so callers never have to find the leader.
  */
-public final class RaftNode implements Closeable {
+public final class RaftNode implements Proposals, Leadership, ReadBarrier, MemberChannel, Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
     /** Stable across restarts: Ratis keeps each group's storage under a directory named after this id. */
     public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("muster-registry".getBytes()));

@@ -1,8 +1,10 @@
 package io.muster.server.acl;
 
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.Leadership;
+import io.muster.store.raft.Proposals;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -18,36 +20,40 @@ public final class AclBootstrap implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AclBootstrap.class);
     private static final long PERIOD_MS = 500;
 
-    private final RaftNode node;
+    private final CatalogView catalog;
+    private final Proposals proposals;
+    private final Leadership leadership;
     private final Vertx vertx;
     private final AclSettings settings;
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private long timer = -1;
 
-    public AclBootstrap(RaftNode node, Vertx vertx, AclSettings settings) {
-        this.node = node;
+    public AclBootstrap(CatalogView catalog, Proposals proposals, Leadership leadership, Vertx vertx, AclSettings settings) {
+        this.catalog = catalog;
+        this.proposals = proposals;
+        this.leadership = leadership;
         this.vertx = vertx;
         this.settings = settings;
     }
 
     public synchronized void start() {
-        if (settings.bootstrapSecret().isEmpty() || node.catalog().acl().bootstrapped()) {
+        if (settings.bootstrapSecret().isEmpty() || catalog.acl().bootstrapped()) {
             return;
         }
         timer = vertx.setPeriodic(PERIOD_MS, id -> tick());
     }
 
     private void tick() {
-        if (node.catalog().acl().bootstrapped()) {
+        if (catalog.acl().bootstrapped()) {
             close();
             return;
         }
-        if (!node.isReadyLeader() || !inFlight.compareAndSet(false, true)) {
+        if (!leadership.isReadyLeader() || !inFlight.compareAndSet(false, true)) {
             return;
         }
         String accessor = Secrets.newAccessor();
         String hash = Secrets.sha256(settings.bootstrapSecret().orElseThrow());
-        node.submit(java.util.List.of(new Command.BootstrapAcl(accessor, hash, "bootstrap token (--acl-bootstrap-token)")))
+        proposals.submit(java.util.List.of(new Command.BootstrapAcl(accessor, hash, "bootstrap token (--acl-bootstrap-token)")))
                 .whenComplete((committed, error) -> {
                     inFlight.set(false);
                     if (error != null) {

@@ -9,7 +9,10 @@ import io.muster.store.model.Check;
 import io.muster.store.model.Instance;
 import io.muster.store.model.ServiceEntry;
 import io.muster.store.model.Status;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.ClusterAdmin;
+import io.muster.store.raft.Leadership;
+import io.muster.store.raft.Proposals;
+import io.muster.store.raft.ReadBarrier;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.List;
@@ -67,11 +70,12 @@ public final class CheckScheduler implements AutoCloseable {
     private volatile boolean closed;
 
     /** The checks of a Raft member: probes on Vert.x, a thread of its own, durations on {@code ticker} (monotonic). */
-    public CheckScheduler(RaftNode node, Vertx vertx, CheckSettings settings, CheckTargets targets, Ticker ticker,
-                          MeterRegistry meters) {
-        this(node.id(), node.catalog(), new LiveMembers(node, settings.memberTimeout().toMillis()), new VertxProbes(vertx, node.id(), settings, targets),
-                node::submit, settings, ticker, meters, Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "muster-checks-" + node.id());
+    public CheckScheduler(CatalogView catalog, Proposals proposals, Leadership leadership, ReadBarrier reads, ClusterAdmin admin,
+                          Vertx vertx, CheckSettings settings, CheckTargets targets, Ticker ticker, MeterRegistry meters) {
+        this(leadership.id(), catalog, new LiveMembers(catalog, leadership, reads, admin, proposals, settings.memberTimeout().toMillis()),
+                new VertxProbes(vertx, leadership.id(), settings, targets),
+                proposals::submit, settings, ticker, meters, Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "muster-checks-" + leadership.id());
                     t.setDaemon(true);
                     return t;
                 }), null);

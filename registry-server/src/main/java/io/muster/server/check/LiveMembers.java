@@ -4,8 +4,12 @@ import io.muster.store.catalog.CatalogView;
 import io.muster.store.command.Command;
 import io.muster.store.command.ReplicatedOption;
 import io.muster.store.raft.ClusterStatus;
+import io.muster.store.raft.ClusterAdmin;
 import io.muster.store.raft.Consistency;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.Leadership;
+import io.muster.store.raft.Proposals;
+import io.muster.store.raft.ReadBarrier;
+import io.muster.store.raft.RaftSettings;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -39,17 +43,24 @@ public final class LiveMembers implements CheckMembers {
     /** Entries a serving member may trail its known commit index by before it stops checking. */
     private static final long FAR_BEHIND = 1000;
 
-    private final RaftNode node;
     private final CatalogView catalog;
+    private final Leadership leadership;
+    private final ReadBarrier reads;
+    private final ClusterAdmin admin;
+    private final Proposals proposals;
     private final long timeoutMs;
     private long leaderSince = -1;
     private CompletableFuture<?> proposing = CompletableFuture.completedFuture(null);
     private CompletableFuture<Long> barrier = CompletableFuture.completedFuture(0L);
     private String barrierLeader;
 
-    LiveMembers(RaftNode node, long timeoutMs) {
-        this.node = node;
-        this.catalog = node.catalog();
+    LiveMembers(CatalogView catalog, Leadership leadership, ReadBarrier reads, ClusterAdmin admin, Proposals proposals,
+                long timeoutMs) {
+        this.catalog = catalog;
+        this.leadership = leadership;
+        this.reads = reads;
+        this.admin = admin;
+        this.proposals = proposals;
         this.timeoutMs = timeoutMs;
     }
 
@@ -67,24 +78,24 @@ public final class LiveMembers implements CheckMembers {
      */
     @Override
     public Optional<String> notServing(List<String> live, boolean servingNow) {
-        if (!live.contains(node.id())) {
+        if (!live.contains(leadership.id())) {
             return Optional.of("not among the live members " + live);
         }
-        Optional<String> leader = node.leaderId();
+        Optional<String> leader = leadership.leaderId();
         if (leader.isEmpty()) {
             return Optional.of("no leader known");
         }
         if (!servingNow && !caughtUp(leader.get())) {
             return Optional.of("catching up with the leader's log");
         }
-        long lag = node.commitIndex() - catalog.appliedIndex();
+        long lag = reads.commitIndex() - catalog.appliedIndex();
         if (lag > FAR_BEHIND) {
             return Optional.of(lag + " entries behind");
         }
-        if (node.isLeader()) {
+        if (leadership.isLeader()) {
             return Optional.empty();
         }
-        long contact = node.lastContactMs();
+        long contact = reads.lastContactMs();
         if (contact < 0 || contact >= timeoutMs / 2) {
             return Optional.of("no word from the leader for " + (contact < 0 ? "ever" : contact + " ms"));
         }
@@ -98,7 +109,7 @@ public final class LiveMembers implements CheckMembers {
     private boolean caughtUp(String leader) {
         if (!leader.equals(barrierLeader) || barrier.isCompletedExceptionally()) {
             barrierLeader = leader;
-            barrier = node.readBarrier(Consistency.DEFAULT);
+            barrier = reads.readBarrier(Consistency.DEFAULT);
         }
         return barrier.isDone() && !barrier.isCompletedExceptionally();
     }
@@ -112,7 +123,7 @@ public final class LiveMembers implements CheckMembers {
     /** Call periodically on every member; acts only on the ready leader. */
     @Override
     public void lead(long now) {
-        if (!node.isReadyLeader()) {
+        if (!leadership.isReadyLeader()) {
             leaderSince = -1;
             return;
         }
@@ -122,16 +133,16 @@ public final class LiveMembers implements CheckMembers {
         if (!proposing.isDone()) {
             return;
         }
-        ClusterStatus status = node.status();
+        ClusterStatus status = admin.status();
         Map<String, Long> contact = status.members().stream()
                 .collect(Collectors.toMap(ClusterStatus.MemberStatus::id, ClusterStatus.MemberStatus::lastContactMs, (a, b) -> a));
         List<String> before = current();
-        List<String> after = next(before, contact, node.id(), timeoutMs, now - leaderSince >= timeoutMs);
+        List<String> after = next(before, contact, leadership.id(), timeoutMs, now - leaderSince >= timeoutMs);
         if (after.equals(before)) {
             return;
         }
         LOG.info("Live members for checks: {} (were {})", after, before);
-        proposing = node.submit(List.of(ReplicatedOption.LIVE_MEMBERS.set(after))).whenComplete((c, t) -> {
+        proposing = proposals.submit(List.of(ReplicatedOption.LIVE_MEMBERS.set(after))).whenComplete((c, t) -> {
             if (t != null) {
                 LOG.warn("Could not publish the live members {}: {}", after, t.toString());
             }
@@ -139,7 +150,7 @@ public final class LiveMembers implements CheckMembers {
     }
 
     private List<String> peerIds() {
-        return node.currentPeers().stream().map(p -> p.getId().toString()).sorted().toList();
+        return admin.peers().stream().map(RaftSettings.Peer::id).sorted().toList();
     }
 
     /** The option's members that are current peers; every peer when the option is absent or names none. */

@@ -11,7 +11,7 @@ import io.muster.store.catalog.CatalogView;
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
 import io.muster.store.raft.Consistency;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.ReadBarrier;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -31,13 +31,13 @@ import org.slf4j.LoggerFactory;
 final class AclResource {
     private static final Logger LOG = LoggerFactory.getLogger(AclResource.class);
     private final Writes writes;
-    private final RaftNode node;
+    private final ReadBarrier reads;
     private final CatalogView catalog;
 
-    AclResource(Writes writes, RaftNode node) {
+    AclResource(Writes writes, CatalogView catalog, ReadBarrier reads) {
         this.writes = writes;
-        this.node = node;
-        this.catalog = node.catalog();
+        this.reads = reads;
+        this.catalog = catalog;
     }
 
     void listPolicies(RoutingContext ctx) {
@@ -84,7 +84,7 @@ final class AclResource {
             return;
         }
         // A policy just made through another member may not be applied here yet: catch up with the leader first.
-        Future.fromCompletionStage(node.readBarrier(Consistency.DEFAULT), ctx.vertx().getOrCreateContext())
+        Future.fromCompletionStage(reads.readBarrier(Consistency.DEFAULT), ctx.vertx().getOrCreateContext())
                 .onSuccess(applied -> {
                     try {
                         createToken(ctx, b);

@@ -1,8 +1,9 @@
 package io.muster.server.http;
 
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.model.Member;
+import io.muster.store.raft.ClusterAdmin;
 import io.muster.store.raft.ClusterStatus;
-import io.muster.store.raft.RaftNode;
 import io.muster.store.raft.RaftSettings;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -16,15 +17,17 @@ import org.slf4j.LoggerFactory;
 /** {@code /v1/cluster}: who leads, who is a member, and changing that. */
 final class ClusterResource {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterResource.class);
-    private final RaftNode node;
+    private final CatalogView catalog;
+    private final ClusterAdmin admin;
 
-    ClusterResource(RaftNode node) {
-        this.node = node;
+    ClusterResource(CatalogView catalog, ClusterAdmin admin) {
+        this.catalog = catalog;
+        this.admin = admin;
     }
 
     void get(RoutingContext ctx) {
-        ClusterStatus s = node.status();
-        Map<String, Member> published = node.catalog().members();
+        ClusterStatus s = admin.status();
+        Map<String, Member> published = catalog.members();
         List<Map<String, Object>> members = new ArrayList<>();
         for (ClusterStatus.MemberStatus m : s.members()) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -62,13 +65,12 @@ final class ClusterResource {
             throw ApiException.invalid("httpAddress", "httpAddress must be host:port, with a port from 1 to 65535");
         }
         blocking(ctx, () -> {
-            List<RaftSettings.Peer> peers = new ArrayList<>();
-            node.currentPeers().forEach(p -> peers.add(new RaftSettings.Peer(p.getId().toString(), p.getAddress())));
+            List<RaftSettings.Peer> peers = new ArrayList<>(admin.peers());
             if (peers.stream().anyMatch(p -> p.id().equals(m.id()))) {
                 throw new ApiException(409, "conflict", "member " + m.id() + " already exists", "id", null);
             }
             peers.add(new RaftSettings.Peer(m.id(), m.raftAddress()));
-            node.setMembers(peers);
+            admin.setMembers(peers);
             LOG.info("Member {} at {} added to the cluster", m.id(), m.raftAddress());
         });
     }
@@ -79,15 +81,14 @@ final class ClusterResource {
             throw ApiException.invalid("id", "member id must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$");
         }
         blocking(ctx, () -> {
-            List<RaftSettings.Peer> peers = new ArrayList<>();
-            node.currentPeers().forEach(p -> peers.add(new RaftSettings.Peer(p.getId().toString(), p.getAddress())));
+            List<RaftSettings.Peer> peers = new ArrayList<>(admin.peers());
             if (!peers.removeIf(p -> p.id().equals(id))) {
                 throw ApiException.notFound("no member " + id);
             }
             if (peers.isEmpty()) {
                 throw ApiException.invalid("id", "cannot remove the last member");
             }
-            node.setMembers(peers);
+            admin.setMembers(peers);
             LOG.info("Member {} removed from the cluster", id);
         });
     }
@@ -101,17 +102,17 @@ final class ClusterResource {
         blocking(ctx, () -> {
             String to = t.to();
             if (to == null) {
-                to = node.status().members().stream()
+                to = admin.status().members().stream()
                         .filter(m -> !m.role().equals("leader"))
                         .max(java.util.Comparator.comparingLong(ClusterStatus.MemberStatus::appliedIndex))
                         .map(ClusterStatus.MemberStatus::id)
                         .orElseThrow(() -> ApiException.unavailable("no follower to hand leadership to"));
             }
             String target = to;
-            if (node.currentPeers().stream().noneMatch(p -> p.getId().toString().equals(target))) {
+            if (admin.peers().stream().noneMatch(p -> p.id().equals(target))) {
                 throw ApiException.invalid("to", "no member " + target);
             }
-            node.transferLeadership(target, Duration.ofSeconds(10));
+            admin.transferLeadership(target, Duration.ofSeconds(10));
             LOG.info("Leadership transferred to {}", target);
         });
     }

@@ -1,6 +1,8 @@
 package io.muster.server.http;
 
-import io.muster.store.raft.RaftNode;
+import io.muster.store.catalog.CatalogView;
+import io.muster.store.raft.Leadership;
+import io.muster.store.raft.ReadBarrier;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -8,11 +10,15 @@ import java.util.concurrent.TimeUnit;
 
 /** Liveness and readiness for orchestrators and load balancers. */
 final class HealthResource {
-    private final RaftNode node;
+    private final CatalogView catalog;
+    private final ReadBarrier reads;
+    private final Leadership leadership;
     private final java.util.function.BooleanSupplier shuttingDown;
 
-    HealthResource(RaftNode node, java.util.function.BooleanSupplier shuttingDown) {
-        this.node = node;
+    HealthResource(CatalogView catalog, ReadBarrier reads, Leadership leadership, java.util.function.BooleanSupplier shuttingDown) {
+        this.catalog = catalog;
+        this.reads = reads;
+        this.leadership = leadership;
         this.shuttingDown = shuttingDown;
     }
 
@@ -26,20 +32,20 @@ final class HealthResource {
             Replies.error(ctx, ApiException.unavailable("shutting down"));
             return;
         }
-        var failed = node.applyFailure();
+        var failed = reads.applyFailure();
         if (failed.isPresent()) {
             Replies.error(ctx, ApiException.unavailable("this member stopped: " + failed.get().describe()));
             return;
         }
-        if (node.leaderId().isEmpty()) {
+        if (leadership.leaderId().isEmpty()) {
             Replies.error(ctx, ApiException.unavailable("no known leader"));
             return;
         }
-        long commit = node.commitIndex();
-        var applied = node.catalog().awaitApplied(commit).orTimeout(1, TimeUnit.SECONDS);
+        long commit = reads.commitIndex();
+        var applied = catalog.awaitApplied(commit).orTimeout(1, TimeUnit.SECONDS);
         Future.fromCompletionStage(applied, ctx.vertx().getOrCreateContext())
-                .onSuccess(i -> Replies.json(ctx, 200, Map.of("status", "ready", "appliedIndex", node.catalog().appliedIndex())))
+                .onSuccess(i -> Replies.json(ctx, 200, Map.of("status", "ready", "appliedIndex", catalog.appliedIndex())))
                 .onFailure(t -> Replies.error(ctx, ApiException.unavailable(
-                        "catching up: applied " + node.catalog().appliedIndex() + " of " + commit)));
+                        "catching up: applied " + catalog.appliedIndex() + " of " + commit)));
     }
 }

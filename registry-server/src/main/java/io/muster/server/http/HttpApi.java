@@ -17,7 +17,12 @@ import io.muster.server.lease.Heartbeats;
 import io.muster.server.lease.LeaseManager;
 import io.muster.server.watch.WatchHub;
 import io.muster.server.write.Writes;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.catalog.CatalogView;
+import io.muster.store.raft.ClusterAdmin;
+import io.muster.store.raft.Leadership;
+import io.muster.store.raft.MemberChannel;
+import io.muster.store.raft.Proposals;
+import io.muster.store.raft.ReadBarrier;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -36,16 +41,25 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Router router(Vertx vertx, RaftNode node, Writes writes, Heartbeats heartbeats, WatchHub watches,
+    /**
+     * What the HTTP layer needs of this member's Raft side, handed on port by port: each resource takes only the
+     * ones it uses, so none of them sees Raft as a whole.
+     */
+    public record Ports(CatalogView catalog, Proposals proposals, Leadership leadership, ReadBarrier reads,
+                        MemberChannel channel, ClusterAdmin admin) {
+    }
+
+    public static Router router(Vertx vertx, Ports ports, Writes writes, Heartbeats heartbeats, WatchHub watches,
                                 LeaseManager leases, MeterRegistry meters, Supplier<String> metricsText, BooleanSupplier shuttingDown,
                                 HttpLimits limits, AclGuard acl) {
         var instances = new InstanceWrites(writes, heartbeats, limits);
-        var snapshots = new SnapshotResource(node, limits.settings().maxRestoreBytes());
-        var operator = new OperatorResource(node, leases);
-        var reads = new ServiceReads(node, watches, limits);
-        var cluster = new ClusterResource(node);
-        var health = new HealthResource(node, shuttingDown);
-        var acls = new AclResource(writes, node);
+        var snapshots = new SnapshotResource(ports.catalog(), ports.reads(), ports.proposals(), limits.settings().maxRestoreBytes());
+        var operator = new OperatorResource(ports.proposals(), new io.muster.server.lease.SelfPreservationQuery(ports.leadership(),
+                ports.channel(), leases), leases);
+        var reads = new ServiceReads(ports.catalog(), ports.reads(), ports.leadership(), watches, limits);
+        var cluster = new ClusterResource(ports.catalog(), ports.admin());
+        var health = new HealthResource(ports.catalog(), ports.reads(), ports.leadership(), shuttingDown);
+        var acls = new AclResource(writes, ports.catalog(), ports.reads());
         var console = new OperatorConsole();
 
         Router router = Router.router(vertx);
@@ -55,11 +69,11 @@ public final class HttpApi {
         routes.infrastructure(router.route().handler(ctx -> {
             if (shuttingDown.getAsBoolean() && !ctx.request().path().startsWith("/health/")) {
                 Replies.error(ctx, ApiException.unavailable("this node is shutting down"));
-            } else if (node.applyFailure().isPresent() && !ctx.request().path().startsWith("/health/")
+            } else if (ports.reads().applyFailure().isPresent() && !ctx.request().path().startsWith("/health/")
                     && !ctx.request().path().equals("/metrics")) {
                 // Its catalog stopped at the entry it cannot apply: serving it would serve a state that diverges
                 // from every other member's (design rule 15).
-                Replies.error(ctx, ApiException.unavailable("this member stopped: " + node.applyFailure().get().describe()));
+                Replies.error(ctx, ApiException.unavailable("this member stopped: " + ports.reads().applyFailure().get().describe()));
             } else {
                 ctx.next();
             }

@@ -3,7 +3,7 @@ package io.muster.server.http;
 import io.muster.server.lease.LeaseManager;
 import io.muster.store.command.Command;
 import io.muster.store.model.Json;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.Proposals;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
  */
 final class OperatorResource {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorResource.class);
-    private final RaftNode node;
+    private final Proposals proposals;
     private final LeaseManager leases;
     private final io.muster.server.lease.SelfPreservationQuery active;
 
-    OperatorResource(RaftNode node, LeaseManager leases) {
-        this.node = node;
+    OperatorResource(Proposals proposals, io.muster.server.lease.SelfPreservationQuery active, LeaseManager leases) {
+        this.proposals = proposals;
         this.leases = leases;
-        this.active = new io.muster.server.lease.SelfPreservationQuery(node, leases);
+        this.active = active;
     }
 
     record Switch(Boolean enabled) {
@@ -48,7 +48,7 @@ final class OperatorResource {
             throw ApiException.invalid("enabled", "body must be {\"enabled\": true|false}");
         }
         Command c = io.muster.store.command.ReplicatedOption.SELF_PRESERVATION.set(s.enabled());
-        Future.fromCompletionStage(node.submit(List.of(c)), ctx.vertx().getOrCreateContext())
+        Future.fromCompletionStage(proposals.submit(List.of(c)), ctx.vertx().getOrCreateContext())
                 .onSuccess(committed -> {
                     LOG.warn("Operator switched self-preservation {}", s.enabled() ? "on" : "off");
                     reply(ctx);

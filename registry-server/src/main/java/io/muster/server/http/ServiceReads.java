@@ -8,7 +8,8 @@ import io.muster.store.catalog.CatalogView;
 import io.muster.store.model.ServiceEntry;
 import io.muster.store.model.Status;
 import io.muster.store.raft.Consistency;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.Leadership;
+import io.muster.store.raft.ReadBarrier;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -26,7 +27,8 @@ final class ServiceReads {
     /** What a client refused a parked query is told to wait: long enough not to spin, short enough to matter. */
     static final long BLOCKING_RETRY_SECONDS = 2;
 
-    private final RaftNode node;
+    private final ReadBarrier reads;
+    private final Leadership leadership;
     private final CatalogView catalog;
     private final WatchHub watches;
     /** 64 MiB: enough for every service's common filters in a large catalog; beyond it answers are rendered afresh. */
@@ -34,9 +36,10 @@ final class ServiceReads {
 
     private final HttpLimits limits;
 
-    ServiceReads(RaftNode node, WatchHub watches, HttpLimits limits) {
-        this.node = node;
-        this.catalog = node.catalog();
+    ServiceReads(CatalogView catalog, ReadBarrier reads, Leadership leadership, WatchHub watches, HttpLimits limits) {
+        this.reads = reads;
+        this.leadership = leadership;
+        this.catalog = catalog;
         this.watches = watches;
         this.limits = limits;
     }
@@ -113,7 +116,7 @@ final class ServiceReads {
      */
     private Future<Void> afterBarrier(RoutingContext ctx, Query q, String key, java.util.function.LongSupplier currentIndex) {
         var context = ctx.vertx().getOrCreateContext();
-        Future<Long> barrier = Future.fromCompletionStage(node.readBarrier(q.consistency()), context);
+        Future<Long> barrier = Future.fromCompletionStage(reads.readBarrier(q.consistency()), context);
         return barrier.compose(applied -> {
             if (q.index().isEmpty() || currentIndex.getAsLong() > q.index().get()) {
                 return Future.succeededFuture();
@@ -147,12 +150,12 @@ final class ServiceReads {
 
     /** -1 (never heard from a leader) is shown as the member's whole life: it is not fresh, and never 0. */
     private long lastContact(long ms) {
-        return ms >= 0 ? ms : node.uptimeMs();
+        return ms >= 0 ? ms : reads.uptimeMs();
     }
 
     private void headers(RoutingContext ctx, long index) {
         ctx.response().putHeader("X-Muster-Index", String.valueOf(index));
-        ctx.response().putHeader("X-Muster-Known-Leader", String.valueOf(node.leaderId().isPresent()));
-        ctx.response().putHeader("X-Muster-Last-Contact", String.valueOf(lastContact(node.lastContactMs())));
+        ctx.response().putHeader("X-Muster-Known-Leader", String.valueOf(leadership.leaderId().isPresent()));
+        ctx.response().putHeader("X-Muster-Last-Contact", String.valueOf(lastContact(reads.lastContactMs())));
     }
 }

@@ -1,11 +1,13 @@
 package io.muster.server.http;
 
+import io.muster.store.catalog.CatalogView;
 import io.muster.store.catalog.SnapshotData;
 import io.muster.store.catalog.SnapshotFormat;
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
 import io.muster.store.raft.Consistency;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.Proposals;
+import io.muster.store.raft.ReadBarrier;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -22,23 +24,27 @@ import org.slf4j.LoggerFactory;
 final class SnapshotResource {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotResource.class);
     /** A restore travels as one log entry, so the file may be at most one entry's size. */
-    static final int MAX_SNAPSHOT_BYTES = RaftNode.MAX_ENTRY_BYTES;
+    static final int MAX_SNAPSHOT_BYTES = Proposals.MAX_ENTRY_BYTES;
 
-    private final RaftNode node;
+    private final CatalogView catalog;
+    private final ReadBarrier reads;
+    private final Proposals proposals;
     private final long maxInflated;
 
     /** @param maxInflated {@code --max-restore-size}: the most a restore may inflate to */
-    SnapshotResource(RaftNode node, long maxInflated) {
-        this.node = node;
+    SnapshotResource(CatalogView catalog, ReadBarrier reads, Proposals proposals, long maxInflated) {
+        this.catalog = catalog;
+        this.reads = reads;
+        this.proposals = proposals;
         this.maxInflated = maxInflated;
     }
 
     /** Serves the leader's state as of the request (a default-consistency read), written off the event loop. */
     void save(RoutingContext ctx) {
         var context = ctx.vertx().getOrCreateContext();
-        Future.fromCompletionStage(node.readBarrier(Consistency.DEFAULT), context)
+        Future.fromCompletionStage(reads.readBarrier(Consistency.DEFAULT), context)
                 .compose(applied -> ctx.vertx().executeBlocking(() -> {
-                    SnapshotData data = node.catalog().export();
+                    SnapshotData data = catalog.export();
                     return Map.entry(data.appliedIndex(), SnapshotFormat.toBytes(data));
                 }, false))
                 .onSuccess(e -> ctx.response()
@@ -65,7 +71,7 @@ final class SnapshotResource {
                         ? ApiException.tooLarge("the snapshot inflates to more than " + maxInflated
                                 + " bytes (--max-restore-size); nothing was restored")
                         : ApiException.invalid(null, "not a usable snapshot: " + t.getMessage())))
-                .compose(data -> Future.fromCompletionStage(node.submit(List.of(new Command.Restore(bytes))), ctx.vertx().getOrCreateContext())
+                .compose(data -> Future.fromCompletionStage(proposals.submit(List.of(new Command.Restore(bytes))), ctx.vertx().getOrCreateContext())
                         .map(committed -> {
                             if (committed.codes().get(0) != Result.Code.OK) {
                                 throw ApiException.invalid(null, "the snapshot was refused");

@@ -14,7 +14,8 @@ import io.muster.store.model.Instance;
 import io.muster.store.model.ServiceEntry;
 import io.muster.store.model.Status;
 import io.muster.store.raft.NoLeaderException;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.Leadership;
+import io.muster.store.raft.Proposals;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,15 +115,15 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
     }
 
     /** The lease manager of a Raft member, on a thread of its own and driven by the member's leadership. */
-    public static LeaseManager onRaft(RaftNode node, LeaseSettings settings, Ticker ticker, Clock wall, MeterRegistry meters) {
+    public static LeaseManager onRaft(CatalogView catalog, Proposals proposals, Leadership leadership, LeaseSettings settings, Ticker ticker, Clock wall, MeterRegistry meters) {
         ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "muster-leases-" + node.id());
+            Thread t = new Thread(r, "muster-leases-" + leadership.id());
             t.setDaemon(true);
             return t;
         });
-        LeaseManager m = new LeaseManager(node.catalog(), commands -> node.submit(commands).thenApply(c -> c.codes()), settings, ticker, wall::millis, meters, node.id(),
+        LeaseManager m = new LeaseManager(catalog, commands -> proposals.submit(commands).thenApply(c -> c.codes()), settings, ticker, wall::millis, meters, leadership.id(),
                 r -> runOn(thread, r), thread);
-        RaftLeadership.subscribe(node, m);
+        RaftLeadership.subscribe(leadership, m);
         return m;
     }
 

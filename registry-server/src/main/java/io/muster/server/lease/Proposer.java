@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Proposes one log entry of {@code commands}; completes with each command's outcome once the entry is applied here,
- * or fails. A term-bound command refused at apply comes back {@link Result.Code#INVALID}. Over Raft: {@code
- * RaftNode.submit}.
+ * or fails. A term-bound command refused at apply comes back {@link Result.Code#INVALID}. Over Raft: {@link
+ * io.muster.store.raft.Proposals#submit}.
  */
 @FunctionalInterface
 public interface Proposer {

@@ -1,7 +1,7 @@
 package io.muster.server.lease;
 
+import io.muster.store.raft.Leadership;
 import io.muster.store.raft.LeadershipListener;
-import io.muster.store.raft.RaftNode;
 
 /** Turns the Raft member's leadership notifications into {@link LeadershipEvents}. */
 final class RaftLeadership implements LeadershipListener {
@@ -13,10 +13,10 @@ final class RaftLeadership implements LeadershipListener {
         this.events = events;
     }
 
-    static void subscribe(RaftNode node, LeadershipEvents events) {
-        node.addLeadershipListener(new RaftLeadership(node.id(), events));
-        long term = node.leaderTerm();
-        if (term > 0 && node.isReadyLeader()) {
+    static void subscribe(Leadership leadership, LeadershipEvents events) {
+        leadership.addLeadershipListener(new RaftLeadership(leadership.id(), events));
+        long term = leadership.leaderTerm();
+        if (term > 0 && leadership.isReadyLeader()) {
             // Already leading when the lease manager started (a single-member cluster elects itself at once).
             events.promoted(term);
         }

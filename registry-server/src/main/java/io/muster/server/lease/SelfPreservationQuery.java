@@ -1,7 +1,8 @@
 package io.muster.server.lease;
 
 import io.muster.store.message.MessageKind;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.Leadership;
+import io.muster.store.raft.MemberChannel;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,21 +11,23 @@ import java.util.concurrent.CompletableFuture;
  * {@code GET /v1/operator/self-preservation} and UI banner tell the truth.
  */
 public final class SelfPreservationQuery {
-    private final RaftNode node;
+    private final Leadership leadership;
+    private final MemberChannel channel;
     private final LeaseManager leases;
 
-    public SelfPreservationQuery(RaftNode node, LeaseManager leases) {
-        this.node = node;
+    public SelfPreservationQuery(Leadership leadership, MemberChannel channel, LeaseManager leases) {
+        this.leadership = leadership;
+        this.channel = channel;
         this.leases = leases;
     }
 
     /** The leader's answer; fails with the node's no-leader error when no leader is reachable. */
     public CompletableFuture<Boolean> active() {
-        if (node.isLeader()) {
+        if (leadership.isLeader()) {
             return CompletableFuture.completedFuture(leases.selfPreservationActive());
         }
         // Bounded: with no leader the client would keep retrying, and an operator's page must not hang on it.
-        return node.askLeader(MessageKind.SELF_PRESERVATION, new byte[0]).orTimeout(3, java.util.concurrent.TimeUnit.SECONDS)
+        return channel.askLeader(MessageKind.SELF_PRESERVATION, new byte[0]).orTimeout(3, java.util.concurrent.TimeUnit.SECONDS)
                 .thenApply(answer -> answer.length == 1 && answer[0] == 1);
     }
 

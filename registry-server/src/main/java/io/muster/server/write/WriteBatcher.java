@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.muster.store.command.Command;
 import io.muster.store.command.Result;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.Proposals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
  * everything that arrives meanwhile leaves as one entry when a slot frees (see {@link BatchingQueue}).
  */
 public final class WriteBatcher {
-    private final RaftNode node;
+    private final Proposals proposals;
     private final Timer commitLatency;
     private final DistributionSummary batchSize;
     private final BatchingQueue<Command, Result> queue;
 
-    public WriteBatcher(RaftNode node, int maxBatch, int maxInFlight, MeterRegistry meters) {
-        this.node = node;
+    public WriteBatcher(Proposals proposals, int maxBatch, int maxInFlight, MeterRegistry meters) {
+        this.proposals = proposals;
         this.commitLatency = Timer.builder("muster_raft_commit_latency")
                 .description("from proposing a write entry to it being committed and applied here")
                 .publishPercentiles(0.5, 0.99)
@@ -30,7 +30,7 @@ public final class WriteBatcher {
         this.batchSize = DistributionSummary.builder("muster_write_batch_size")
                 .description("commands carried by one write entry")
                 .register(meters);
-        this.queue = new BatchingQueue<>(maxBatch, maxInFlight, RaftNode.WRITE_DEADLINE, this::propose);
+        this.queue = new BatchingQueue<>(maxBatch, maxInFlight, Proposals.WRITE_DEADLINE, this::propose);
     }
 
     /** Completes with the command's outcome and the index of the entry that carried it. */
@@ -41,7 +41,7 @@ public final class WriteBatcher {
     private CompletableFuture<List<Result>> propose(List<Command> commands) {
         batchSize.record(commands.size());
         long start = System.nanoTime();
-        return node.submit(commands).thenApply(committed -> {
+        return proposals.submit(commands).thenApply(committed -> {
             commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             List<Result> results = new ArrayList<>(commands.size());
             for (Result.Code code : committed.codes()) {

@@ -6,8 +6,10 @@ import io.muster.store.command.Command;
 import io.muster.store.command.Result;
 import io.muster.store.message.ForwardedWrites;
 import io.muster.store.message.MessageKind;
+import io.muster.store.raft.Leadership;
+import io.muster.store.raft.MemberChannel;
 import io.muster.store.raft.NoLeaderException;
-import io.muster.store.raft.RaftNode;
+import io.muster.store.raft.Proposals;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * this member right after sees it.
  *
  * <p>A forwarded query has no Raft retry cache behind it: it is resent only when the leader provably did not run it
- * ({@link RaftNode#askLeaderOnce}); a forward that got no answer reports its outcome as unknown, never
+ * ({@link MemberChannel#askLeaderOnce}); a forward that got no answer reports its outcome as unknown, never
  * {@code no_leader}. Each forward carries a deadline ({@link #FORWARD_BUDGET} after it leaves): a leader that
  * receives it later (it sat in a partition's buffers) refuses it, so a write whose client was told it failed cannot
  * come back as a zombie after the heal.
@@ -45,28 +47,32 @@ public final class WriteRouter implements Writes {
      */
     static final Duration FORWARD_BUDGET = Duration.ofSeconds(2);
 
-    private final RaftNode node;
+    private final Leadership leadership;
+    private final MemberChannel channel;
+    private final Proposals proposals;
     private final WriteBatcher batcher;
     private final Clock clock;
     private final BatchingQueue<Command, Result> forwards;
     private final Counter refusedLate;
 
-    public WriteRouter(RaftNode node, WriteBatcher batcher, Clock clock, MeterRegistry meters) {
+    public WriteRouter(Leadership leadership, MemberChannel channel, Proposals proposals, WriteBatcher batcher, Clock clock, MeterRegistry meters) {
         this.refusedLate = Counter.builder("muster_forwarded_writes_refused_late")
                 .description("forwarded writes the leader refused because they arrived after their deadline")
                 .register(meters);
-        this.node = node;
+        this.leadership = leadership;
+        this.channel = channel;
+        this.proposals = proposals;
         this.batcher = batcher;
         this.clock = clock;
-        this.forwards = new BatchingQueue<>(MAX_BATCH, MAX_IN_FLIGHT, RaftNode.WRITE_DEADLINE, this::forward);
+        this.forwards = new BatchingQueue<>(MAX_BATCH, MAX_IN_FLIGHT, Proposals.WRITE_DEADLINE, this::forward);
     }
 
     @Override
     public CompletableFuture<Result> submit(Command command) {
-        if (node.isLeader()) {
+        if (leadership.isLeader()) {
             return batcher.submit(command);
         }
-        if (node.leaderId().isEmpty()) {
+        if (leadership.leaderId().isEmpty()) {
             // Not applied, and nowhere to send it: say so at once (design rule 12) rather than queue it.
             return CompletableFuture.failedFuture(new NoLeaderException("this member knows no leader", null));
         }
@@ -76,7 +82,7 @@ public final class WriteRouter implements Writes {
     private CompletableFuture<List<Result>> forward(List<Command> commands) {
         long notAfter = clock.millis() + FORWARD_BUDGET.toMillis();
         byte[] payload = ForwardedWrites.encode(new ForwardedWrites.Request(notAfter, commands));
-        return node.askLeaderOnce(MessageKind.FORWARDED_WRITES, payload).thenCompose(answer -> {
+        return channel.askLeaderOnce(MessageKind.FORWARDED_WRITES, payload).thenCompose(answer -> {
             List<Result> results;
             try {
                 results = ForwardedWrites.decodeAnswer(answer, commands.size());
@@ -84,7 +90,7 @@ public final class WriteRouter implements Writes {
                 throw new NoLeaderException("the leader's answer to forwarded writes: " + e.getMessage(), e);
             }
             long last = results.stream().mapToLong(Result::index).max().orElse(0);
-            return node.applied(last).thenApply(ignored -> results);
+            return proposals.applied(last).thenApply(ignored -> results);
         });
     }
 
