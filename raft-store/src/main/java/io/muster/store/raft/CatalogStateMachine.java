@@ -62,6 +62,8 @@ final class CatalogStateMachine extends BaseStateMachine {
     private final Map<MessageKind, Function<byte[], CompletableFuture<byte[]>>> handlers = new ConcurrentHashMap<>();
     private final SnapshotFiles.Sync sync;
     private final Consumer<ApplyFailure> onApplyFailure;
+    /** Run on the apply thread after each applied entry; must be quick. */
+    private volatile Runnable afterApply = () -> { };
     private volatile ApplyFailure applyFailure;
 
     /** The term this member leads in, or 0: passed to leadership listeners so they can bind proposals to it. */
@@ -210,6 +212,7 @@ final class CatalogStateMachine extends BaseStateMachine {
             throw new IllegalStateException(failure.describe(), e);
         }
         updateLastAppliedTermIndex(entry.getTerm(), index);
+        afterApply.run();
         byte[] codes = new byte[results.size()];
         for (int i = 0; i < codes.length; i++) {
             codes[i] = results.get(i).code().wire();
@@ -224,6 +227,12 @@ final class CatalogStateMachine extends BaseStateMachine {
         }
         super.notifyTermIndexUpdated(term, index);
         catalog.skip(index);
+        afterApply.run();
+    }
+
+    /** Sets what runs on the apply thread after each applied entry (on the leader: telling followers it committed). */
+    void afterApply(Runnable task) {
+        this.afterApply = task;
     }
 
     /**

@@ -126,6 +126,8 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         this.settings = settings;
         this.catalog = catalog;
         this.stateMachine = new CatalogStateMachine(catalog, settings.clock(), this::leaderTerm, SnapshotFiles.FSYNC, failure -> { });
+        // An entry is applied only once committed: on the leader, the moment to tell caught-up followers.
+        this.stateMachine.afterApply(() -> PromptCommitRpc.commitAdvanced(server));
         this.stateMachine.addLeadershipListener(new LeadershipListener() {
             @Override
             public void leaderChanged(String leaderId) {
@@ -274,6 +276,8 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         String address = settings.raftAddress();
         int colon = address.lastIndexOf(':');
         String host = address.substring(0, colon).replace("[", "").replace("]", "");
+        // By class name, so that Ratis builds our gRPC factory (PromptCommitRpc) for the server; clients stay plain.
+        p.set(org.apache.ratis.RaftConfigKeys.Rpc.TYPE_KEY, PromptCommitRpc.class.getName());
         GrpcConfigKeys.Server.setHost(p, host);
         GrpcConfigKeys.Server.setPort(p, Integer.parseInt(address.substring(colon + 1)));
         long min = settings.electionTimeout().toMillis();
