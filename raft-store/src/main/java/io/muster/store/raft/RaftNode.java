@@ -385,20 +385,25 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
                 });
     }
 
+    /** A request to this member's own Ratis server, under its own client id and call ids (see {@link #submitHere}). */
+    private RaftClientRequest requestHere(Message message, RaftClientRequest.Type type) {
+        return RaftClientRequest.newBuilder()
+                .setClientId(localClientId)
+                .setServerId(selfId)
+                .setGroupId(GROUP_ID)
+                .setCallId(localCallIds.incrementAndGet())
+                .setMessage(message)
+                .setType(type)
+                .build();
+    }
+
     /**
      * Proposes on this member, which leads, without a gRPC round trip to itself. Its own client id and call ids keep
      * Ratis's retry cache apart from every other client's. If leadership moved meanwhile the reply says so and the
      * write fails as {@code no_leader}: it is not resent, since it may already be in the log.
      */
     private CompletableFuture<RaftClientReply> submitHere(Message message) {
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(localClientId)
-                .setServerId(selfId)
-                .setGroupId(GROUP_ID)
-                .setCallId(localCallIds.incrementAndGet())
-                .setMessage(message)
-                .setType(RaftClientRequest.writeRequestType())
-                .build();
+        RaftClientRequest request = requestHere(message, RaftClientRequest.writeRequestType());
         // Ratis appends under the division's lock and may wait for room in its log queue: never on the caller's
         // thread, which is often an event loop.
         return CompletableFuture.supplyAsync(() -> {
@@ -490,14 +495,7 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
 
     /** A linearizable read-only request on this very member, in-process: Ratis's lease or read-index path. */
     private CompletableFuture<RaftClientReply> readHere(Message message) {
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(localClientId)
-                .setServerId(selfId)
-                .setGroupId(GROUP_ID)
-                .setCallId(localCallIds.incrementAndGet())
-                .setMessage(message)
-                .setType(RaftClientRequest.readRequestType())
-                .build();
+        RaftClientRequest request = requestHere(message, RaftClientRequest.readRequestType());
         try {
             return server.submitClientRequestAsync(request).orTimeout(WRITE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (IOException e) {
