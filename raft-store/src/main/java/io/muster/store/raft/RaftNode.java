@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements Proposals, Leadership, ReadBarrier, MemberChannel, Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+    /** The read barriers' query, the same bytes every time: built once. */
+    private static final Message APPLIED_INDEX_QUERY = memberMessage(MessageKind.APPLIED_INDEX, new byte[0]);
     /** Stable across restarts: Ratis keeps each group's storage under a directory named after this id. */
     public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("muster-registry".getBytes()));
     /** How long a write or leader-bound request may take before it answers {@code no_leader}. */
@@ -484,12 +486,10 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
      * before.
      */
     private CompletableFuture<Long> readIndexRound() {
-        Message query = Message.valueOf(UnsafeByteOperations.unsafeWrap(
-                MemberCodec.encode(new MemberMessage(MessageKind.APPLIED_INDEX, new byte[0]))));
-        return readHere(query)
+        return readHere(APPLIED_INDEX_QUERY)
                 .thenApply(r -> appliedIndexOf("read", r, null))
                 .exceptionallyCompose(e -> root(e) instanceof TimeoutException ? CompletableFuture.failedFuture(e)
-                        : queryClient.call(c -> c.async().sendReadOnlyUnordered(query, selfId))
+                        : queryClient.call(c -> c.async().sendReadOnlyUnordered(APPLIED_INDEX_QUERY, selfId))
                                 .handle((r, error) -> appliedIndexOf("read", r, error)));
     }
 
@@ -503,15 +503,18 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         }
     }
 
+    /** A member message as Ratis carries it. */
+    private static Message memberMessage(MessageKind kind, byte[] payload) {
+        return Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(new MemberMessage(kind, payload))));
+    }
+
     /** Past this silence a follower treats its leader as lost: longer than an election takes to notice. */
     private long leaderLostAfterMs() {
         return 2 * settings.electionTimeout().toMillis();
     }
 
     private CompletableFuture<Long> askLeaderApplied() {
-        Message query = Message.valueOf(UnsafeByteOperations.unsafeWrap(
-                MemberCodec.encode(new MemberMessage(MessageKind.APPLIED_INDEX, new byte[0]))));
-        return leaderClient.call(c -> c.async().sendReadOnlyNonLinearizable(query))
+        return leaderClient.call(c -> c.async().sendReadOnlyNonLinearizable(APPLIED_INDEX_QUERY))
                 .handle((r, error) -> appliedIndexOf("read", r, error));
     }
 
@@ -563,7 +566,7 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         if (kind == MessageKind.APPLIED_INDEX) {
             throw new IllegalArgumentException("use readBarrier for " + kind);
         }
-        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(new MemberMessage(kind, payload))));
+        Message message = memberMessage(kind, payload);
         return leaderClient.call(c -> c.async().sendReadOnly(message)).handle((r, error) -> answerPayload("forward", r, error));
     }
 
@@ -576,7 +579,7 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         if (kind == MessageKind.APPLIED_INDEX) {
             throw new IllegalArgumentException("use readBarrier for " + kind);
         }
-        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(new MemberMessage(kind, payload))));
+        Message message = memberMessage(kind, payload);
         return readHere(message).handleAsync((r, error) -> answerPayload("heartbeats", r, error), this::complete);
     }
 
@@ -600,7 +603,7 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         }
         // Non-linearizable read-only requests always go to the leader; an unordered read may be served by a
         // follower after a read-index, which would run the message on a member that holds no leases.
-        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(MemberCodec.encode(new MemberMessage(kind, payload))));
+        Message message = memberMessage(kind, payload);
         return via.call(c -> c.async().sendReadOnlyNonLinearizable(message));
     }
 
