@@ -120,6 +120,12 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
     /** Set once the Raft server started: whether this member has caught up with what it served before a restart. */
     private volatile RestartCatchUp restartCatchUp = new RestartCatchUp(0, 0);
     private volatile boolean wasLeader;
+    /**
+     * The leader last announced and the term it was announced in. Ratis raises its term before it forgets the old
+     * leader, so reading both of its fields can pair a new term with the previous term's leader; this pair cannot.
+     */
+    private volatile LeaderSighting sighting;
+    private volatile RaftServer.Division started;
     /** When this member last knew itself to be in contact with a leader (itself included), or 0 if never. */
     private volatile long leaderSeenNanos;
     private final long createdNanos = System.nanoTime();
@@ -139,6 +145,9 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
                     leaderSeenNanos = System.nanoTime();
                 }
                 wasLeader = settings.id().equals(leaderId);
+                // Ratis announces a leader under its server lock, so no term change falls between it and this read.
+                RaftServer.Division d = started;
+                sighting = leaderId == null ? null : new LeaderSighting(leaderId, d == null ? -1 : d.getInfo().getCurrentTerm());
             }
         });
         this.tlsTrust = settings.tls().map(RaftTls::trustManager);
@@ -206,6 +215,7 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         tlsParameters.ifPresent(builder::setParameters);
         server = builder.build();
         server.start();
+        started = division().orElse(null);
         division().ifPresent(d -> {
             var last = d.getRaftLog().getLastEntryTermIndex();
             restartCatchUp = new RestartCatchUp(last == null ? 0 : last.getIndex(), last == null ? 0 : last.getTerm());
@@ -748,7 +758,9 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         for (RaftProtos.CommitInfoProto c : d.get().getCommitInfos()) {
             commits.put(c.getServer().getId().toStringUtf8(), c.getCommitIndex());
         }
-        Optional<String> leader = Optional.ofNullable(info.getLeaderId()).map(RaftPeerId::toString);
+        long term = info.getCurrentTerm();
+        Optional<String> leader = Optional.ofNullable(info.getLeaderId()).map(RaftPeerId::toString)
+                .filter(id -> ledThisTerm(id, term));
         List<ClusterStatus.MemberStatus> members = new ArrayList<>();
         for (RaftPeer peer : d.get().getRaftConf().getCurrentPeers()) {
             String id = peer.getId().toString();
@@ -762,8 +774,17 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
             members.add(new ClusterStatus.MemberStatus(id, peer.getAddress(), memberRole, lastContact, applied));
         }
         members.sort(java.util.Comparator.comparing(ClusterStatus.MemberStatus::id));
-        return new ClusterStatus(settings.id(), leader, info.getCurrentTerm(), info.getCurrentRole().name().toLowerCase(),
+        return new ClusterStatus(settings.id(), leader, term, info.getCurrentRole().name().toLowerCase(),
                 catalog.appliedIndex(), lastContactMs(), members);
+    }
+
+    /** Whether {@code id} was announced leader in {@code term} (an announcement before start carries no term: trusted). */
+    private boolean ledThisTerm(String id, long term) {
+        LeaderSighting s = sighting;
+        return s != null && s.leader().equals(id) && (s.term() == term || s.term() == -1);
+    }
+
+    private record LeaderSighting(String leader, long term) {
     }
 
     /**

@@ -63,6 +63,8 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
     private final Ticker ticker;
     private final LongSupplier wall;
     private final String self;
+    /** The term this member's Raft leads in with everything before it applied, 0 otherwise: what events report. */
+    private final LongSupplier raftLeads;
     private final Executor owner;
     private final ScheduledExecutorService thread;
     private final LeaseTable table = new LeaseTable();
@@ -80,27 +82,31 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
     private volatile boolean ready;
     private boolean takeoverApplied;
     private boolean takeoverProposing;
+    /** The last term whose decisions the log refused: not taken over again however long Raft still says it leads. */
+    private long deposedTerm;
     private long lastCheckpoint;
     private long removalsHeldUntil;
     private boolean loggedHold;
 
     /**
      * @param wall the wall clock, epoch ms: read only at a takeover, to place the log's entry times on {@code ticker}
+     * @param raftLeads the term this member's Raft leads in, ready, else 0: each scan checks the events against it
      * @param owner runs events, scans and completions one at a time (a direct executor in tests)
      */
     LeaseManager(CatalogView catalog, Proposer proposer, LeaseSettings settings, Ticker ticker, LongSupplier wall,
-            MeterRegistry meters, String self, Executor owner) {
-        this(catalog, proposer, settings, ticker, wall, meters, self, owner, null);
+            MeterRegistry meters, String self, LongSupplier raftLeads, Executor owner) {
+        this(catalog, proposer, settings, ticker, wall, meters, self, raftLeads, owner, null);
     }
 
     private LeaseManager(CatalogView catalog, Proposer proposer, LeaseSettings settings, Ticker ticker, LongSupplier wall,
-            MeterRegistry meters, String self, Executor owner, ScheduledExecutorService thread) {
+            MeterRegistry meters, String self, LongSupplier raftLeads, Executor owner, ScheduledExecutorService thread) {
         this.catalog = catalog;
         this.proposer = proposer;
         this.settings = settings;
         this.ticker = ticker;
         this.wall = wall;
         this.self = self;
+        this.raftLeads = raftLeads;
         this.owner = owner;
         this.thread = thread;
         this.removal = new CriticalRemoval(settings.defaultDeregisterAfter());
@@ -122,14 +128,29 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
             return t;
         });
         LeaseManager m = new LeaseManager(catalog, commands -> proposals.submit(commands).thenApply(c -> c.codes()), settings, ticker, wall::millis, meters, leadership.id(),
-                r -> runOn(thread, r), thread);
+                () -> readyTerm(leadership), r -> runOn(thread, r), thread);
         RaftLeadership.subscribe(leadership, m);
         return m;
     }
 
+    /** The term read on both sides of the readiness check: equal readings mean ready in that very term. */
+    private static long readyTerm(Leadership leadership) {
+        long before = leadership.leaderTerm();
+        boolean ready = leadership.isReadyLeader();
+        return ready && before > 0 && leadership.leaderTerm() == before ? before : 0;
+    }
+
     private static void runOn(ScheduledExecutorService thread, Runnable r) {
         try {
-            thread.execute(r);
+            // A scheduled executor keeps a task's exception in a future nobody reads: log it, or a failed takeover
+            // would leave this member leading with no lease table and nothing said.
+            thread.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Lease manager task failed", e);
+                }
+            });
         } catch (RejectedExecutionException e) {
             // Closed: nothing left to do.
         }
@@ -252,6 +273,7 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
 
     /** One scan: on the owner thread, every scan interval. */
     void scan() {
+        reconcile();
         if (term == 0 || !ready) {
             return;
         }
@@ -279,6 +301,27 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
             removeLongCritical(now);
         }
         expireLapsed(now);
+    }
+
+    /**
+     * Events can go missing (Ratis reports readiness once, on its apply thread, and a member restarting into
+     * leadership has been seen to lead a term for 90 s with no promotion): what Raft says now wins.
+     */
+    private void reconcile() {
+        long leads = raftLeads.getAsLong();
+        if (leads > 0 && leads != term && leads > deposedTerm) {
+            LOG.warn("Leading term {} with no promotion heard (lease table of term {}): taking over now", leads, term);
+            metrics.missedPromotions.increment();
+            takeOver(leads);
+        } else if (leads == 0 && term != 0 && !leadsStill(term)) {
+            LOG.warn("No longer leading term {} with no demotion heard", term);
+            stepDown();
+        }
+    }
+
+    /** Whether Raft may still lead {@code t} though not ready: a term can be read mid-change, so read twice. */
+    private boolean leadsStill(long t) {
+        return raftLeads.getAsLong() == t;
     }
 
     /** Brings leases and the critical set in line with what the catalog changed since the last scan. */
@@ -427,6 +470,7 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
     private void deposed(long t) {
         if (term == t) {
             LOG.warn("Lease transitions decided in term {} were refused at apply: another member leads now", t);
+            deposedTerm = Math.max(deposedTerm, t);
             stepDown();
         }
     }

@@ -41,13 +41,21 @@ final class FakeCluster {
         final long tickerOrigin;
         long wallSkew;
         boolean paused;
+        /** The term this member's Raft believes it leads in, ready (0: it does not lead): what a scan checks. */
+        long raftLeads;
         final LeaseManager leases;
 
         Member(String id, long tickerOrigin) {
             this.id = id;
             this.tickerOrigin = tickerOrigin;
             this.leases = new LeaseManager(catalog, this::propose, settings, () -> tickerOrigin + now, this::wall,
-                    new SimpleMeterRegistry(), id, Runnable::run);
+                    new SimpleMeterRegistry(), id, () -> raftLeads, Runnable::run);
+        }
+
+        /** Its Raft learns another member leads, and the lease manager is told. */
+        void demote() {
+            raftLeads = 0;
+            leases.demoted();
         }
 
         long wall() {
@@ -90,13 +98,19 @@ final class FakeCluster {
      * hears nothing); the new one is promoted.
      */
     void elect(Member m, boolean tellOld) {
+        electUnheard(m, tellOld);
+        m.leases.promoted(term);
+    }
+
+    /** As {@link #elect}, but the promotion event is lost: only {@code m}'s Raft knows it leads. */
+    void electUnheard(Member m, boolean tellOld) {
         Member old = leader;
         term++;
         leader = m;
         if (old != null && old != m && tellOld) {
-            old.leases.demoted();
+            old.demote();
         }
-        m.leases.promoted(term);
+        m.raftLeads = term;
     }
 
     /** Advances time by {@code ms} in scan-interval steps; every member not paused scans at each step. */

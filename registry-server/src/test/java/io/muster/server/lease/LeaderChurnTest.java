@@ -26,7 +26,7 @@ class LeaderChurnTest {
     /** Kills the leader, leaves the cluster leaderless for {@code electionMs} (heartbeats fail), elects the next. */
     private void churn(int round, long electionMs, boolean beat) {
         FakeCluster.Member old = cluster.leader;
-        old.leases.demoted(); // killed: its lease manager is gone with the process
+        old.demote(); // killed: its lease manager is gone with the process
         cluster.leader = null;
         cluster.advance(electionMs);
         cluster.elect(cluster.member((round + 1) % 3), false);

@@ -64,7 +64,7 @@ class PausedLeaderTest {
                         .flatMap(e -> e.commands().stream())
                         .noneMatch(c -> c instanceof Command.SetStatus s && s.term() == 1),
                 "the paused leader proposed no transition on waking");
-        n1.leases.demoted();
+        n1.demote();
         assertAllPassing();
     }
 
