@@ -10,13 +10,15 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The bad-input cases that need a real follower, so a real three-member cluster; the other cases of {@link
- * RegistrationBadInputTest} run against {@link InProcessApi}. On a follower a write or heartbeat is forwarded to
- * the leader over Raft ({@code MemberChannel}), and a read waits for the leader's commit index: what is asserted
- * here is that bad input is refused on the follower before any of that (same error, same field, catalog unchanged).
- * The in-process API has no follower and never forwards.
+ * RegistrationBadInputTest} and {@link ReadBadInputTest} run against {@link InProcessApi}. On a follower a write or
+ * heartbeat is forwarded to the leader over Raft ({@code MemberChannel}), and a read waits for the leader's commit
+ * index: what is asserted here is that bad input is refused on the follower before any of that (same error, same
+ * field, catalog unchanged). The in-process API has no follower and never forwards.
  */
 class FollowerBadInputTest {
     private static final String TARGET = "/v1/services/web/instances/i1";
@@ -52,5 +54,13 @@ class FollowerBadInputTest {
         assertError(probe.send(follower, "PUT", TARGET, List.of("Content-Type: text/plain"), utf8(VALID)),
                 415, "unsupported_media_type");
         probe.assertUnchanged(follower);
+    }
+
+    /** From ReadBadInputTest: the same bad queries, on a follower. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.muster.server.http.ReadBadInputTest#badServiceQueries")
+    void badQueryOnAFollowerIsRefusedThere(String query, String field) {
+        int follower = cluster.anyFollower();
+        assertInvalid(probe.get(follower, "/v1/services/web?" + query), field);
     }
 }
