@@ -5,6 +5,7 @@ import static io.muster.server.http.HttpProbe.assertError;
 import static io.muster.server.http.HttpProbe.assertInvalid;
 import static io.muster.server.http.HttpProbe.utf8;
 
+import io.muster.server.http.HttpProbe.Reply;
 import io.muster.server.testing.TestCluster;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -14,11 +15,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The bad-input cases that need a real follower, so a real three-member cluster; the other cases of {@link
- * RegistrationBadInputTest} and {@link ReadBadInputTest} run against {@link InProcessApi}. On a follower a write or
- * heartbeat is forwarded to the leader over Raft ({@code MemberChannel}), and a read waits for the leader's commit
+ * The bad-input cases that need a real follower, so a real three-member cluster; every other bad-input case runs
+ * against {@link InProcessApi} ({@link RegistrationBadInputTest}, {@link ReadBadInputTest},
+ * {@link HeartbeatBadInputTest}, {@link RoutingBadInputTest}, {@link ClusterApiBadInputTest}). On a follower a write
+ * or heartbeat is forwarded to the leader over Raft ({@code MemberChannel}), and a read waits for the leader's commit
  * index: what is asserted here is that bad input is refused on the follower before any of that (same error, same
- * field, catalog unchanged). The in-process API has no follower and never forwards.
+ * field, catalog unchanged), and that a well-formed write or heartbeat for an unknown instance, which is forwarded,
+ * comes back from the leader as the contract's 404. The in-process API has no follower and never forwards.
  */
 class FollowerBadInputTest {
     private static final String TARGET = "/v1/services/web/instances/i1";
@@ -62,5 +65,34 @@ class FollowerBadInputTest {
     void badQueryOnAFollowerIsRefusedThere(String query, String field) {
         int follower = cluster.anyFollower();
         assertInvalid(probe.get(follower, "/v1/services/web?" + query), field);
+    }
+
+    /** From HeartbeatBadInputTest: the same bad bodies, on a follower. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.muster.server.http.HeartbeatBadInputTest#badBodies")
+    void badHeartbeatBodyIsRefusedByAFollower(String name, String body, String field) {
+        int follower = cluster.anyFollower();
+        Reply r = probe.json(follower, "PUT", HEARTBEAT, body);
+        if (field == null) {
+            assertInvalid(r);
+        } else {
+            assertInvalid(r, field);
+        }
+    }
+
+    /** From HeartbeatBadInputTest: a heartbeat for an unknown instance, forwarded to the leader. */
+    @Test
+    void heartbeatForAnUnknownInstanceIsNotFoundOnAFollower() {
+        int follower = cluster.anyFollower();
+        assertError(probe.send(follower, "PUT", "/v1/services/web/instances/nobody/heartbeat", List.of(), null), 404, "not_found");
+        probe.assertUnchanged(follower);
+    }
+
+    /** From HeartbeatBadInputTest: a deregistration of an unknown instance, forwarded to the leader. */
+    @Test
+    void deregisterOfAnUnknownInstanceIsNotFoundOnAFollower() {
+        int follower = cluster.anyFollower();
+        assertError(probe.send(follower, "DELETE", "/v1/services/web/instances/nobody", List.of(), null), 404, "not_found");
+        probe.assertUnchanged(follower);
     }
 }
