@@ -38,13 +38,49 @@ final class HttpProbe {
             "io\\.muster|com\\.fasterxml|java\\.|jackson|Exception|\\$[A-Za-z]|at \\[Source|line: \\d|\\bSource:",
             Pattern.CASE_INSENSITIVE);
 
-    private final TestCluster cluster;
+    /** Where requests go: members by number, and which of them leads. */
+    private interface Target {
+        int leader();
+
+        int port(int member);
+    }
+
+    private final Target target;
     private final String service;
     private Catalog baseline;
 
     /** @param service the service whose state and index every check compares, besides the service list */
     HttpProbe(TestCluster cluster, String service) {
-        this.cluster = cluster;
+        this.target = new Target() {
+            @Override
+            public int leader() {
+                return cluster.awaitLeader(Duration.ofSeconds(30));
+            }
+
+            @Override
+            public int port(int member) {
+                return cluster.ports(member).http();
+            }
+        };
+        this.service = service;
+    }
+
+    /** Against the in-process API: one member, number 0, which always leads. */
+    HttpProbe(InProcessApi api, String service) {
+        this.target = new Target() {
+            @Override
+            public int leader() {
+                return 0;
+            }
+
+            @Override
+            public int port(int member) {
+                if (member != 0) {
+                    throw new IllegalArgumentException("the in-process API has one member, 0; not " + member);
+                }
+                return api.port();
+            }
+        };
         this.service = service;
     }
 
@@ -76,11 +112,11 @@ final class HttpProbe {
     // ---- sending ----
 
     int leader() {
-        return cluster.awaitLeader(Duration.ofSeconds(30));
+        return target.leader();
     }
 
     int port(int member) {
-        return cluster.ports(member).http();
+        return target.port(member);
     }
 
     Reply get(int member, String target) {

@@ -4,7 +4,6 @@ import static io.muster.server.http.HttpProbe.assertInvalid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.muster.server.http.HttpProbe.Reply;
-import io.muster.server.testing.TestCluster;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,24 +15,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@code GET /v1/services} and {@code GET /v1/services/{service}} with bad names and bad query options: each is a
  * 400 naming the option, answered at once (a bad blocking query must not park), on leader and follower alike.
+ * Against the real HTTP API in process ({@link InProcessApi}); the follower cases are in {@link FollowerBadInputTest}.
  */
 class ReadBadInputTest {
-    private static TestCluster cluster;
+    private static InProcessApi api;
     private static HttpProbe probe;
 
     @BeforeAll
     static void start() {
-        cluster = new TestCluster(3).start();
-        probe = new HttpProbe(cluster, "web");
-        probe.awaitSettled(3);
+        api = new InProcessApi().start();
+        probe = new HttpProbe(api, "web");
+        probe.awaitSettled(1);
         probe.register("web", "i1", "{\"address\":\"10.0.0.1\",\"port\":8080,\"tags\":[\"primary\"]}");
         probe.snapshot();
     }
 
     @AfterAll
     static void stop() {
-        if (cluster != null) {
-            cluster.close();
+        if (api != null) {
+            api.close();
         }
     }
 
@@ -101,13 +101,6 @@ class ReadBadInputTest {
         int leader = probe.leader();
         assertInvalid(probe.get(leader, "/v1/services?" + query), field);
         probe.assertUnchanged(leader);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("badServiceQueries")
-    void badQueryOnAFollowerIsRefusedThere(String query, String field) {
-        int follower = cluster.anyFollower();
-        assertInvalid(probe.get(follower, "/v1/services/web?" + query), field);
     }
 
     static Stream<Arguments> badPercentEncoding() {

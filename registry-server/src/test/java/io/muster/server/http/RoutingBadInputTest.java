@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.muster.server.http.HttpProbe.Reply;
-import io.muster.server.testing.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -24,25 +23,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Requests that miss the route table or abuse HTTP itself: unknown routes are a JSON 404, a known path with the
  * wrong method a JSON 405, and what the HTTP codec refuses (huge request lines and headers, garbage) leaves the
- * node serving. None of it moves the catalog.
+ * node serving. None of it moves the catalog. Against the real HTTP API in process ({@link InProcessApi}).
  */
 class RoutingBadInputTest {
-    private static TestCluster cluster;
+    private static InProcessApi api;
     private static HttpProbe probe;
 
     @BeforeAll
     static void start() {
-        cluster = new TestCluster(3).start();
-        probe = new HttpProbe(cluster, "web");
-        probe.awaitSettled(3);
+        api = new InProcessApi().start();
+        probe = new HttpProbe(api, "web");
+        probe.awaitSettled(1);
         probe.register("web", "i1", VALID);
         probe.snapshot();
     }
 
     @AfterAll
     static void stop() {
-        if (cluster != null) {
-            cluster.close();
+        if (api != null) {
+            api.close();
         }
     }
 
