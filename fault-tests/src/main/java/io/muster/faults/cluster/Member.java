@@ -132,6 +132,13 @@ public final class Member {
         epoch++;
     }
 
+    /** A thread dump into the member's log (SIGQUIT: the JVM prints it and runs on), to see what a stuck member waits for. */
+    public void dumpThreads() {
+        if (!paused) {
+            signal("QUIT");
+        }
+    }
+
     private void signal(String name) {
         Process p = process;
         if (p != null && p.isAlive()) {

@@ -181,6 +181,8 @@ public final class Nemesis {
             if (!whole) {
                 unrecovered++;
                 detail = (detail + " not whole within 90s of healing").trim();
+                // Still stuck now: what each member waits for goes into its log, for whoever reads the run.
+                cluster.members().forEach(Member::dumpThreads);
             }
             history.add(new FaultEvent(seq, kind.name(), targets, start, healed, quorumLost, detail, recovery.quorumBack()));
             counts.merge(kind, 1, Integer::sum);

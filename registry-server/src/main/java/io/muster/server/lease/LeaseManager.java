@@ -84,6 +84,8 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
     private boolean takeoverProposing;
     /** The last term whose decisions the log refused: not taken over again however long Raft still says it leads. */
     private long deposedTerm;
+    /** What Raft said at the last scan when it disagreed with the events (-1: it agreed). */
+    private long mismatchSeen = -1;
     private long lastCheckpoint;
     private long removalsHeldUntil;
     private boolean loggedHold;
@@ -309,19 +311,27 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
      */
     private void reconcile() {
         long leads = raftLeads.getAsLong();
-        if (leads > 0 && leads != term && leads > deposedTerm) {
+        boolean missedPromotion = leads > 0 && leads != term && leads > deposedTerm;
+        boolean missedDemotion = leads == 0 && term != 0;
+        if (!missedPromotion && !missedDemotion) {
+            mismatchSeen = -1;
+            return;
+        }
+        // Ratis marks its leader ready an instant before it sends the event, and a demotion can be read mid-change:
+        // act only on what two scans in a row saw, so an event still on its way is never taken for a lost one.
+        if (mismatchSeen != leads) {
+            mismatchSeen = leads;
+            return;
+        }
+        mismatchSeen = -1;
+        if (missedPromotion) {
             LOG.warn("Leading term {} with no promotion heard (lease table of term {}): taking over now", leads, term);
             metrics.missedPromotions.increment();
             takeOver(leads);
-        } else if (leads == 0 && term != 0 && !leadsStill(term)) {
+        } else {
             LOG.warn("No longer leading term {} with no demotion heard", term);
             stepDown();
         }
-    }
-
-    /** Whether Raft may still lead {@code t} though not ready: a term can be read mid-change, so read twice. */
-    private boolean leadsStill(long t) {
-        return raftLeads.getAsLong() == t;
     }
 
     /** Brings leases and the critical set in line with what the catalog changed since the last scan. */

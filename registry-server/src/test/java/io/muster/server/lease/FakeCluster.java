@@ -43,13 +43,14 @@ final class FakeCluster {
         boolean paused;
         /** The term this member's Raft believes it leads in, ready (0: it does not lead): what a scan checks. */
         long raftLeads;
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
         final LeaseManager leases;
 
         Member(String id, long tickerOrigin) {
             this.id = id;
             this.tickerOrigin = tickerOrigin;
             this.leases = new LeaseManager(catalog, this::propose, settings, () -> tickerOrigin + now, this::wall,
-                    new SimpleMeterRegistry(), id, () -> raftLeads, Runnable::run);
+                    meters, id, () -> raftLeads, Runnable::run);
         }
 
         /** Its Raft learns another member leads, and the lease manager is told. */
