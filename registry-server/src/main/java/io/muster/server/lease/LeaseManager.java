@@ -306,8 +306,9 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
     }
 
     /**
-     * Events can go missing (Ratis reports readiness once, on its apply thread, and a member restarting into
-     * leadership has been seen to lead a term for 90 s with no promotion): what Raft says now wins.
+     * The events do not tell everything: Ratis reports readiness once, on its apply thread (and a member restarting
+     * into leadership has been seen to lead a term for 90 s with no promotion), and a leader that steps down before
+     * anyone else is named gets no demotion until a successor is. What Raft says now wins.
      */
     private void reconcile() {
         long leads = raftLeads.getAsLong();
@@ -329,7 +330,7 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
             metrics.missedPromotions.increment();
             takeOver(leads);
         } else {
-            LOG.warn("No longer leading term {} with no demotion heard", term);
+            // The usual way to lose a term without an event: Ratis names no one when its leader steps down alone.
             stepDown();
         }
     }
