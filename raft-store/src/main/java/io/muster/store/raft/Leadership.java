@@ -19,6 +19,16 @@ public interface Leadership {
     /** The term this member leads in, or 0 if it does not lead; proposals bound to it commit only in that term. */
     long leaderTerm();
 
+    /**
+     * The term this member leads in and is ready in, or 0. The term is read on both sides of the readiness check, so
+     * equal readings mean ready in that very term and not in one that ended between the two calls.
+     */
+    default long readyTerm() {
+        long before = leaderTerm();
+        boolean ready = isReadyLeader();
+        return ready && before > 0 && leaderTerm() == before ? before : 0;
+    }
+
     Optional<String> leaderId();
 
     /** Promote ({@code becameReadyLeader}) and demote ({@code leaderChanged} to another) events; never block in them. */

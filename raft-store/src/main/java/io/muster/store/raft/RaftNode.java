@@ -216,7 +216,7 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         server = builder.build();
         server.start();
         started = division().orElse(null);
-        division().ifPresent(d -> {
+        Optional.ofNullable(started).ifPresent(d -> {
             var last = d.getRaftLog().getLastEntryTermIndex();
             restartCatchUp = new RestartCatchUp(last == null ? 0 : last.getIndex(), last == null ? 0 : last.getTerm());
             if (last != null && last.getIndex() > catalog.appliedIndex()) {

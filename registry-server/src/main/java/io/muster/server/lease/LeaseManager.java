@@ -130,16 +130,9 @@ public final class LeaseManager implements LeadershipEvents, AutoCloseable {
             return t;
         });
         LeaseManager m = new LeaseManager(catalog, commands -> proposals.submit(commands).thenApply(c -> c.codes()), settings, ticker, wall::millis, meters, leadership.id(),
-                () -> readyTerm(leadership), r -> runOn(thread, r), thread);
+                leadership::readyTerm, r -> runOn(thread, r), thread);
         RaftLeadership.subscribe(leadership, m);
         return m;
-    }
-
-    /** The term read on both sides of the readiness check: equal readings mean ready in that very term. */
-    private static long readyTerm(Leadership leadership) {
-        long before = leadership.leaderTerm();
-        boolean ready = leadership.isReadyLeader();
-        return ready && before > 0 && leadership.leaderTerm() == before ? before : 0;
     }
 
     private static void runOn(ScheduledExecutorService thread, Runnable r) {

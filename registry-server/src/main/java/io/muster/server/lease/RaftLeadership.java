@@ -15,8 +15,8 @@ final class RaftLeadership implements LeadershipListener {
 
     static void subscribe(Leadership leadership, LeadershipEvents events) {
         leadership.addLeadershipListener(new RaftLeadership(leadership.id(), events));
-        long term = leadership.leaderTerm();
-        if (term > 0 && leadership.isReadyLeader()) {
+        long term = leadership.readyTerm();
+        if (term > 0) {
             // Already leading when the lease manager started (a single-member cluster elects itself at once).
             events.promoted(term);
         }

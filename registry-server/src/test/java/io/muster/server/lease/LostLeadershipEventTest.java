@@ -23,10 +23,7 @@ class LostLeadershipEventTest {
 
     @Test
     void aLeaderNeverPromotedTakesOverAtItsNextScanAndExpiresTheDeadWithinTtlPlusOneGrace() {
-        FakeCluster.Member n1 = cluster.member(0);
-        cluster.elect(n1, true);
-        cluster.advance(GRACE + SCAN);
-        cluster.register("db", "dead", Duration.ofSeconds(2));
+        FakeCluster.Member n1 = leaderPastItsGraceWith("dead");
         cluster.advance(SCAN);
         assertTrue(cluster.heartbeat("db", "dead"));
         long lastBeat = cluster.now;
@@ -49,10 +46,7 @@ class LostLeadershipEventTest {
 
     @Test
     void aLeaderNeverDemotedDropsItsTableAtItsNextScan() {
-        FakeCluster.Member n1 = cluster.member(0);
-        cluster.elect(n1, true);
-        cluster.advance(GRACE + SCAN);
-        cluster.register("db", "a", Duration.ofSeconds(2));
+        FakeCluster.Member n1 = leaderPastItsGraceWith("a");
         assertTrue(cluster.heartbeat("db", "a"));
         n1.raftLeads = 0; // Raft stepped down; the event was lost
         cluster.advance(2 * SCAN);
@@ -72,10 +66,7 @@ class LostLeadershipEventTest {
 
     @Test
     void aLeaderWhoseTermTheLogRefusedIsNotTakenOverAgainWhileItsRaftStillBelievesIt() {
-        FakeCluster.Member n1 = cluster.member(0);
-        cluster.elect(n1, true);
-        cluster.advance(GRACE + SCAN);
-        cluster.register("db", "a", Duration.ofSeconds(2));
+        FakeCluster.Member n1 = leaderPastItsGraceWith("a");
         cluster.elect(cluster.member(1), false); // n1 cut off: its Raft still says it leads term 1
         for (int s = 0; s < 10; s++) {
             assertTrue(cluster.heartbeat("db", "a")); // to n2; n1 sees none and proposes an expiry, refused
@@ -86,5 +77,14 @@ class LostLeadershipEventTest {
                 "refused at apply, it dropped its table and did not rebuild it for the same term");
         long n1Takeovers = cluster.logged(Command.Takeover.class).stream().filter(t -> t.term() == 1).count();
         assertEquals(1, n1Takeovers, "one takeover of term 1, not one per scan");
+    }
+
+    /** n1 elected with its promotion heard, past its grace, with {@code db/instance} registered on a 2 s TTL. */
+    private FakeCluster.Member leaderPastItsGraceWith(String instance) {
+        FakeCluster.Member n1 = cluster.member(0);
+        cluster.elect(n1, true);
+        cluster.advance(GRACE + SCAN);
+        cluster.register("db", instance, Duration.ofSeconds(2));
+        return n1;
     }
 }
