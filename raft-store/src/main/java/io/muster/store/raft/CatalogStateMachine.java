@@ -116,8 +116,9 @@ final class CatalogStateMachine extends BaseStateMachine {
 
     @Override
     public void reinitialize() throws IOException {
-        load(storage.loadLatestSnapshot());
+        // Counted before the state is swapped in: whoever sees the installed state also sees the count.
         installedSnapshots.incrementAndGet();
+        load(storage.loadLatestSnapshot());
         if (getLifeCycle().getCurrentState() == LifeCycle.State.PAUSED) {
             getLifeCycle().transition(LifeCycle.State.STARTING);
             getLifeCycle().transition(LifeCycle.State.RUNNING);
