@@ -107,6 +107,9 @@ class NginxRenderTest {
         b2.healthy(false);
         traffic.awaitBatch("no request to b2 once it fails its check", 30, Fixtures.DEADLINE,
                 batch -> Set.copyOf(batch).equals(Set.of("b1", "b3")));
+        // The old worker keeps accepting on the shared socket until it takes the master's QUIT, so a batch can come
+        // all from the new worker while the old one still serves the old upstream: wait until it has gone.
+        awaitOneWorker(nginx.pid());
         long servedBefore = b2.served();
         List<String> after = traffic.batch(30);
         assertFalse(after.contains("b2"), after.toString());
@@ -123,6 +126,24 @@ class NginxRenderTest {
         long reloads = renderer.reloads();
         assertTrue(reloads >= 2 && reloads <= 3, "two changes gave " + reloads + " reloads");
         assertTrue(nginx.alive(), nginx.output());
+    }
+
+    /** Waits until the nginx master has exactly one worker and it is not shutting down (a reload has finished). */
+    private static void awaitOneWorker(long master) {
+        TestCluster.await("nginx's old worker gone after the reload", Fixtures.DEADLINE, () -> {
+            List<String> titles = ProcessHandle.of(master).map(p -> p.children().map(NginxRenderTest::title).toList())
+                    .orElse(List.of());
+            return titles.size() == 1 && titles.get(0).contains("worker process") && !titles.get(0).contains("shutting down");
+        });
+    }
+
+    /** The title nginx gives a process (it rewrites its argv), read from /proc. */
+    private static String title(ProcessHandle p) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ').trim();
+        } catch (java.io.IOException e) {
+            return "gone";
+        }
     }
 
     @Test
