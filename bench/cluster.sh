@@ -1,8 +1,8 @@
 # Sourced by the registry benchmarks: starts a fresh three-member cluster on loopback (separate JVMs) and stops it
 # on exit. Reads ROOT; sets JAR (this tree's server jar) and BENCH_JAR (its load generator), built if missing, and pids (the members).
 #   MUSTER_BENCH_SERVER_JAR  another build for the members (A/B comparisons); the load generator is always BENCH_JAR
-#   MUSTER_BENCH_HEAP        member heap (default 1g)
-#   MUSTER_BENCH_JAVA_OPTS   JVM options for the members; {id} becomes n1..n3 (e.g. a JFR file each)
+#   MUSTER_BENCH_HEAP        member heap's maximum (default 1g); the members start with bin/muster-server.options
+#   MUSTER_BENCH_JAVA_OPTS   JVM options for the members after that file; {id} becomes n1..n3 (e.g. a JFR file each)
 #   MUSTER_BENCH_SERVER_ARGS extra server flags (e.g. --write-in-flight 4); {id} becomes n1..n3 (e.g. a certificate each)
 #   MUSTER_BENCH_CA          the members serve HTTPS (--tls-cert/--tls-key in MUSTER_BENCH_SERVER_ARGS): the CA that
 #                            signed their certificates; MEMBERS then says https:// and readiness is checked with it
@@ -24,7 +24,7 @@ trap cleanup EXIT
 for i in 1 2 3; do
   base=$((9700 + (i - 1) * 10))
   # shellcheck disable=SC2086
-  java -Xms"$HEAP" -Xmx"$HEAP" ${JAVA_OPTS//\{id\}/n$i} -jar "$SERVER_JAR" server --id "n$i" --data-dir "$DATA/n$i" \
+  java @"$ROOT/bin/muster-server.options" -Xmx"$HEAP" ${JAVA_OPTS//\{id\}/n$i} -jar "$SERVER_JAR" server --id "n$i" --data-dir "$DATA/n$i" \
     --http "127.0.0.1:$base" --raft "127.0.0.1:$((base + 1))" --dns "127.0.0.1:$((base + 53))" \
     --peers "$peers" ${SERVER_ARGS//\{id\}/n$i} > "$DATA/n$i.log" 2>&1 &
   pids+=($!)

@@ -15,6 +15,9 @@
 # session (no heartbeat figure), lookup = queryForInstances (after sync() for the linearizable one),
 # propagation = a ServiceCache listener. Muster uses its HTTP API. All get the same warm-up.
 #   SYSTEMS="etcd muster" bench/compare.sh   # leave a peer out
+#   SYSTEMS=muster WORKLOADS=heartbeat MUSTER_BENCH_JAVA_OPTS=-XX:TieredStopAtLevel=4 bench/compare.sh   # try a flag
+# Muster's members start with bin/muster-server.options, as bin/muster starts them, and -Xmx$MUSTER_BENCH_HEAP;
+# ZooKeeper's with the same heap settings.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${ROUNDS:-2}"
@@ -45,7 +48,11 @@ fi
 
 WORK="$(mktemp -d /tmp/muster-compare.XXXXXX)"
 pids=()
-stop_all() { kill -9 "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true; pids=(); }
+stop_all() {
+  # A flight recording is written at exit: stop members gently when recording, so that their JVMs get to write it.
+  case "${MUSTER_BENCH_JAVA_OPTS:-}" in *FlightRecording*) kill -TERM "${pids[@]}" 2>/dev/null || true; sleep 5 ;; esac
+  kill -9 "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true; pids=()
+}
 trap 'stop_all; rm -rf "$WORK"' EXIT
 
 ready() { # url-to-poll, what
@@ -84,8 +91,9 @@ start_zookeeper() {
       echo "admin.enableServer=false"; echo "4lw.commands.whitelist=srvr,ruok"
       echo "server.1=127.0.0.1:28881:38881"; echo "server.2=127.0.0.1:28882:38882"; echo "server.3=127.0.0.1:28883:38883"
     } > "$dir/zoo.cfg"
-    # Debian's zookeeper (3.8): its jar's manifest names the jars it needs. Same heap as a Muster member.
-    java -Xms"$HEAP" -Xmx"$HEAP" -Dzookeeper.log.dir="$dir" -cp /etc/zookeeper/conf:/usr/share/java/zookeeper.jar \
+    # Debian's zookeeper (3.8): its jar's manifest names the jars it needs. The same heap settings as a Muster
+    # member (bin/muster-server.options starts it at 64 MiB).
+    java -Xms64m -Xmx"$HEAP" -Dzookeeper.log.dir="$dir" -cp /etc/zookeeper/conf:/usr/share/java/zookeeper.jar \
       org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zoo.cfg" > "$WORK/zookeeper-$1-z$i.log" 2>&1 &
     pids+=($!)
   done
@@ -102,7 +110,13 @@ start_muster() {
   local peers="n1@127.0.0.1:9701,n2@127.0.0.1:9711,n3@127.0.0.1:9721" i
   for i in 1 2 3; do
     local base=$((9700 + (i - 1) * 10))
-    java -Xms"$HEAP" -Xmx"$HEAP" -jar "$SERVER_JAR" server --id "n$i" --data-dir "$WORK/muster-$1/n$i" \
+    # The members start as bin/muster starts them (its options file), with the heap's maximum given here.
+    # MUSTER_BENCH_JAVA_OPTS adds options after it ({id} becomes n1..n3, {round} the round), e.g. a recording:
+    # "-XX:StartFlightRecording=settings=profile,filename=/tmp/muster-{round}-{id}.jfr".
+    local extra="${MUSTER_BENCH_JAVA_OPTS:-}"
+    extra="${extra//\{id\}/n$i}"
+    # shellcheck disable=SC2086
+    java @"$ROOT/bin/muster-server.options" -Xmx"$HEAP" ${extra//\{round\}/$1} -jar "$SERVER_JAR" server --id "n$i" --data-dir "$WORK/muster-$1/n$i" \
       --http "127.0.0.1:$base" --raft "127.0.0.1:$((base + 1))" --dns "127.0.0.1:$((base + 53))" \
       --peers "$peers" > "$WORK/muster-$1-n$i.log" 2>&1 &
     pids+=($!)
