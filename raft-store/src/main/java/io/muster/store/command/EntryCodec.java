@@ -1,6 +1,8 @@
 package io.muster.store.command;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.muster.store.model.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,13 +23,16 @@ public final class EntryCodec {
     private static final int HEADER = 9;
     private static final TypeReference<List<Command>> COMMANDS = new TypeReference<>() {
     };
+    /** Built once, not per entry (every member decodes every entry): resolving the type per call costs a lookup. */
+    private static final ObjectReader READER = Json.mapper().readerFor(COMMANDS);
+    private static final ObjectWriter WRITER = Json.mapper().writerFor(COMMANDS);
 
     private EntryCodec() {
     }
 
     public static byte[] encode(Entry entry) {
         try {
-            byte[] json = Json.mapper().writerFor(COMMANDS).writeValueAsBytes(entry.commands());
+            byte[] json = WRITER.writeValueAsBytes(entry.commands());
             ByteBuffer buf = ByteBuffer.allocate(HEADER + json.length);
             byte version = entry.commands().stream().anyMatch(c -> c instanceof Command.AclChange) ? VERSION : FIRST_VERSION;
             buf.put(version).putLong(entry.time()).put(json);
@@ -44,7 +49,7 @@ public final class EntryCodec {
         }
         long time = ByteBuffer.wrap(bytes, 1, 8).getLong();
         try {
-            List<Command> commands = Json.mapper().readerFor(COMMANDS).readValue(bytes, HEADER, bytes.length - HEADER);
+            List<Command> commands = READER.readValue(bytes, HEADER, bytes.length - HEADER);
             // JSON null, as the whole list or one element, parses without error but is no command.
             if (commands == null || commands.contains(null)) {
                 throw new IllegalArgumentException("corrupt log entry: null where a command was expected");
