@@ -13,7 +13,8 @@
 # deleterange, propagation = a watch stream per watcher. ZooKeeper is Debian's zookeeper (3.8) through Curator
 # x-discovery, as its Java users drive it: register = registerService (an ephemeral node), liveness = the
 # session (no heartbeat figure), lookup = queryForInstances (after sync() for the linearizable one),
-# propagation = a ServiceCache listener. Muster uses its HTTP API. All get the same warm-up.
+# propagation = a ServiceCache listener. Muster uses its HTTP API. All get the same warm-up. memory-100k registers
+# 100,000 more instances and prints the resident memory then and per instance added.
 #   SYSTEMS="etcd muster" bench/compare.sh   # leave a peer out
 #   SYSTEMS=muster WORKLOADS=heartbeat MUSTER_BENCH_JAVA_OPTS=-XX:TieredStopAtLevel=4 bench/compare.sh   # try a flag
 # Muster's members start with bin/muster-server.options, as bin/muster starts them, and -Xmx$MUSTER_BENCH_HEAP;
@@ -113,12 +114,14 @@ start_muster() {
     # The members start as bin/muster starts them (its options file), with the heap's maximum given here.
     # MUSTER_BENCH_JAVA_OPTS adds options after it ({id} becomes n1..n3, {round} the round), e.g. a recording:
     # "-XX:StartFlightRecording=settings=profile,filename=/tmp/muster-{round}-{id}.jfr".
+    # The cluster-wide instance quota (100,000 by default) is raised: memory-100k fills the cluster to 100,000 and
+    # the failover workload registers after it; etcd and ZooKeeper have no limit on the number of keys.
     local extra="${MUSTER_BENCH_JAVA_OPTS:-}"
     extra="${extra//\{id\}/n$i}"
     # shellcheck disable=SC2086
     java @"$ROOT/bin/muster-server.options" -Xmx"$HEAP" ${extra//\{round\}/$1} -jar "$SERVER_JAR" server --id "n$i" --data-dir "$WORK/muster-$1/n$i" \
       --http "127.0.0.1:$base" --raft "127.0.0.1:$((base + 1))" --dns "127.0.0.1:$((base + 53))" \
-      --peers "$peers" > "$WORK/muster-$1-n$i.log" 2>&1 &
+      --peers "$peers" --max-instances 1000000 > "$WORK/muster-$1-n$i.log" 2>&1 &
     pids+=($!)
   done
   for i in 1 2 3; do ready "http://127.0.0.1:$((9700 + (i - 1) * 10))/health/ready" "muster n$i"; done

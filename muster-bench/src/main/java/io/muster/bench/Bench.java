@@ -27,7 +27,7 @@ public final class Bench {
             // No MUSTER_TOKEN here: compare runs against clusters its script just started; a token is passed explicitly.
             Map<String, String> c = new HashMap<>(Map.of("instances", "10000", "services", "100", "in-flight", "32",
                     "warmup", "10000", "seconds", "15", "watchers", "20", "writes-per-second", "20", "ttl", "60s",
-                    "workloads", "heartbeat,lookup-linearizable,lookup-stale,deregister,propagation,failover"));
+                    "workloads", "heartbeat,lookup-linearizable,lookup-stale,deregister,propagation,memory-100k,failover"));
             c.put("ca", "");
             c.put("token", "");
             for (int i = 1; i + 1 < args.length; i += 2) {

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * {@code muster-bench compare --system muster|etcd --members URLS --pids P1,P2,P3}: the side-by-side workloads
  * of bench/compare.sh against one freshly started three-member cluster, in a fixed order (register, memory,
- * heartbeat, lookups, deregister, propagation, failover last because it kills the leader). Prints one
+ * heartbeat, lookups, deregister, propagation, memory with 100,000 more instances, failover last because it kills
+ * the leader). Prints one
  * {@code RESULT} line per figure with the CPU the members and this generator spent on it; bench/compare.sh
  * runs both systems alternately and puts the lines side by side.
  */
@@ -26,6 +27,8 @@ final class Compare {
     private final List<URI> members;
     private final long[] pids;
     private final Options o;
+    /** Instances the workloads so far left registered (the warm-up's and the registration phase's). */
+    private int held;
 
     /** {@code ca} and {@code token} (empty for none) are for Muster only: HTTPS members, ACL token (bench/security-cost.sh). */
     record Options(String system, int instances, int services, int inFlight, int warmup, int seconds,
@@ -79,10 +82,12 @@ final class Compare {
             }
             gen.runOps(o.warmup(), o.inFlight(), 3_000_000_000L, i -> registry.lookup(i % m, s + i % s, true));
         }
+        held = Math.max(0, o.warmup());
         double rssBefore = rssMiB();
         timed("register", "/s", () -> gen.runOps(n, o.inFlight(), Long.MAX_VALUE, i -> registry.register(i % m, i % s, i)));
         double rssAfter = rssMiB();
         report("memory-per-instance", (rssAfter - rssBefore) * 1024 / n, "KiB/member", null, 0, 0);
+        held += n;
         for (String w : workloads) {
             switch (w) {
                 case "heartbeat" -> {
@@ -97,8 +102,12 @@ final class Compare {
                         timeBox(), i -> registry.lookup(i % m, i % s, true)));
                 case "lookup-stale" -> timed(w, "/s", () -> gen.runOps(Integer.MAX_VALUE / 2, o.inFlight(),
                         timeBox(), i -> registry.lookup(i % m, i % s, false)));
-                case "deregister" -> timed(w, "/s", () -> gen.runOps(n, o.inFlight(), Long.MAX_VALUE, i -> registry.deregister(i % m, i % s, i)));
+                case "deregister" -> {
+                    timed(w, "/s", () -> gen.runOps(n, o.inFlight(), Long.MAX_VALUE, i -> registry.deregister(i % m, i % s, i)));
+                    held -= n;
+                }
                 case "propagation" -> propagation();
+                case "memory-100k" -> memoryAt(100_000);
                 case "failover" -> failover();
                 default -> throw new IllegalArgumentException("unknown workload " + w);
             }
@@ -111,6 +120,27 @@ final class Compare {
                 // the run is over
             }
         }
+    }
+
+    /**
+     * Resident memory once the cluster holds {@code total} instances (registering on other instance ids what the
+     * workloads before did not leave), and what each instance added. At 10,000 instances a heap that starts small and
+     * grows can take them in space the warm-up already made resident; at 100,000 the growth is the instances'.
+     */
+    private void memoryAt(int total) {
+        int m = members.size();
+        int s = o.services();
+        int base = 3_000_000;
+        int count = total - held;
+        double before = rssMiB();
+        LoadGenerator.Outcome out = gen.runOps(count, o.inFlight(), Long.MAX_VALUE, i -> registry.register(i % m, s + i % s, base + i));
+        double after = rssMiB();
+        held += (int) out.ok();
+        String label = total % 1000 == 0 ? total / 1000 + "k" : String.valueOf(total);
+        System.out.printf("RESULT %s memory-at-%s %.1f MiB/member held=%d registered=%d failed=%d%n", o.system(), label,
+                after, held, out.ok(), out.failed());
+        System.out.printf("RESULT %s memory-per-instance-%s %.2f KiB/member%n", o.system(), label,
+                (after - before) * 1024 / Math.max(1, out.ok()));
     }
 
     private long timeBox() {
