@@ -13,8 +13,8 @@
 # deleterange, propagation = a watch stream per watcher. ZooKeeper is Debian's zookeeper (3.8) through Curator
 # x-discovery, as its Java users drive it: register = registerService (an ephemeral node), liveness = the
 # session (no heartbeat figure), lookup = queryForInstances (after sync() for the linearizable one),
-# propagation = a ServiceCache listener. Muster uses its HTTP API. All get the same warm-up. memory-100k registers
-# 100,000 more instances and prints the resident memory then and per instance added.
+# propagation = a ServiceCache listener. Muster uses its HTTP API. All get the same warm-up. memory-100k fills the
+# cluster to 100,000 instances and prints the resident memory then and per instance added.
 #   SYSTEMS="etcd muster" bench/compare.sh   # leave a peer out
 #   SYSTEMS=muster WORKLOADS=heartbeat MUSTER_BENCH_JAVA_OPTS=-XX:TieredStopAtLevel=4 bench/compare.sh   # try a flag
 # Muster's members start with bin/muster-server.options, as bin/muster starts them, and -Xmx$MUSTER_BENCH_HEAP;

@@ -16,10 +16,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * {@code muster-bench compare --system muster|etcd --members URLS --pids P1,P2,P3}: the side-by-side workloads
  * of bench/compare.sh against one freshly started three-member cluster, in a fixed order (register, memory,
- * heartbeat, lookups, deregister, propagation, memory with 100,000 more instances, failover last because it kills
- * the leader). Prints one
- * {@code RESULT} line per figure with the CPU the members and this generator spent on it; bench/compare.sh
- * runs both systems alternately and puts the lines side by side.
+ * heartbeat, lookups, deregister, propagation, memory at 100,000 instances, failover last because it kills the
+ * leader). Prints one {@code RESULT} line per figure with the CPU the members and this generator spent on it;
+ * bench/compare.sh runs both systems alternately and puts the lines side by side.
  */
 final class Compare {
     private final Registry registry;
