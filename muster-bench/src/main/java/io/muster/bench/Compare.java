@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code muster-bench compare --system muster|etcd --members URLS --pids P1,P2,P3}: the side-by-side workloads
@@ -241,9 +242,11 @@ final class Compare {
             // reach the dying leader and be acknowledged, which once timed etcd's and ZooKeeper's failovers at 0.00 s.
             ProcessHandle.of(pids[leader]).ifPresent(p -> {
                 p.destroyForcibly();
+                // Polled here, not onExit(): for a process that is not our child the JDK polls every 300 ms and more,
+                // which would put up to that much error on the clock.
                 long giveUp = System.nanoTime() + 2_000_000_000L;
                 while (p.isAlive() && System.nanoTime() < giveUp) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    LockSupport.parkNanos(200_000);
                 }
             });
             killedAt.set(System.nanoTime());
