@@ -30,4 +30,7 @@ public interface ClusterAdmin {
 
     /** Certificates the Raft port refused since start; 0 without Raft TLS. */
     long tlsRefusals();
+
+    /** Elections this member started early because the leader's process was gone (its Raft port refused). */
+    long crashElections();
 }

@@ -50,4 +50,9 @@ public final class RaftClusterAdmin implements ClusterAdmin {
     public long tlsRefusals() {
         return node.tlsRefusals();
     }
+
+    @Override
+    public long crashElections() {
+        return node.crashElections();
+    }
 }

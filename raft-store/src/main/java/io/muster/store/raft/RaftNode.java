@@ -37,7 +37,6 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -60,11 +59,19 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
     public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("muster-registry".getBytes()));
     /** How long a write or leader-bound request may take before it answers {@code no_leader}. */
     public static final Duration WRITE_DEADLINE = Duration.ofSeconds(8);
-    /** How often, and how far apart, the Raft clients resend a request while looking for the leader. */
-    private static final int RETRY_ATTEMPTS = 40;
+    /**
+     * How often, and how far apart, the Raft clients resend a request while looking for the leader: about 4 s in
+     * all. The first resends come 10 ms apart: a new leader is typically ready tens of milliseconds after its
+     * election (it answers LeaderNotReady until then), and a fixed 100 ms cost every write taken meanwhile up to
+     * two sleeps, 150-250 ms of a failover (docs/benchmarks.md).
+     */
+    private static final int QUICK_RETRIES = 20;
+    private static final TimeDuration QUICK_RETRY_SLEEP = TimeDuration.valueOf(10, TimeUnit.MILLISECONDS);
+    private static final int RETRY_ATTEMPTS = QUICK_RETRIES + 38;
     private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
-    private static final org.apache.ratis.retry.RetryPolicy RETRY_ALL =
-            RetryPolicies.retryUpToMaximumCountWithFixedSleep(RETRY_ATTEMPTS, RETRY_SLEEP);
+    private static final org.apache.ratis.retry.RetryPolicy RETRY_ALL = event ->
+            event.getAttemptCount() < RETRY_ATTEMPTS ? () -> retrySleep(event.getAttemptCount())
+                    : org.apache.ratis.retry.RetryPolicy.NO_RETRY_ACTION;
     /** How long {@link #close()} waits for Ratis to finish closing the group after the server stopped. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /** Largest log entry, which bounds the size of a restorable backup. */
@@ -101,6 +108,9 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
     private final java.util.concurrent.ExecutorService proposeThread;
     /** Closes Ratis clients replaced by the {@link RenewingClient}s once their requests have met the deadline. */
     private final java.util.concurrent.ScheduledExecutorService clientCloser;
+    /** Runs {@link #crashWatch}: its probe may block for a moment, so on a thread of its own. */
+    private final java.util.concurrent.ScheduledExecutorService crashWatchThread;
+    private volatile CrashedLeaderWatch crashWatch;
     /**
      * Sends on the Ratis clients. Ratis's ordered client takes a semaphore permit in {@code async().send} and
      * blocks the caller when none is left (ratis-notes 5.7), and building a replacement client opens channels:
@@ -159,6 +169,8 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         this.readIndex = new SharedQuery<>(this::readIndexRound);
         this.clientCloser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 daemon(settings.id() + "-raft-client-closer"));
+        this.crashWatchThread = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                daemon(settings.id() + "-raft-crash-watch"));
     }
 
     /** Runs on the completion thread, or inline once it has shut down so that late completions still happen. */
@@ -228,6 +240,15 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         leaderClient = renewing("leader-queries", () -> newClient(group, RETRY_ALL));
         queryClient = renewing("read-index", () -> newClient(group, RETRY_ALL));
         forwardClient = renewing("forwarded-writes", () -> newClient(group, RaftNode::retryIfNotRun));
+        CrashedLeaderWatch watch = CrashedLeaderWatch.onRatis(server, GROUP_ID, selfId, settings.electionTimeout().toMillis());
+        crashWatch = watch;
+        crashWatchThread.scheduleWithFixedDelay(() -> {
+            try {
+                watch.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("Crashed-leader watch failed: {}", e.toString());
+            }
+        }, CrashedLeaderWatch.TICK_MS, CrashedLeaderWatch.TICK_MS, TimeUnit.MILLISECONDS);
         LOG.info("Raft member {} started at {} (group {}, peers {}, {})", settings.id(), settings.raftAddress(),
                 GROUP_ID.getUuid(), settings.peers(),
                 settings.tls().map(t -> "mutual TLS, CA " + t.ca()).orElse("plaintext"));
@@ -278,8 +299,12 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         }
         boolean notRun = cause instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
                 || cause instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
-        return notRun && event.getAttemptCount() < RETRY_ATTEMPTS ? () -> RETRY_SLEEP
+        return notRun && event.getAttemptCount() < RETRY_ATTEMPTS ? () -> retrySleep(event.getAttemptCount())
                 : org.apache.ratis.retry.RetryPolicy.NO_RETRY_ACTION;
+    }
+
+    private static TimeDuration retrySleep(int attempt) {
+        return attempt < QUICK_RETRIES ? QUICK_RETRY_SLEEP : RETRY_SLEEP;
     }
 
     private RaftProperties serverProperties() {
@@ -335,6 +360,12 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(MAX_ENTRY_BYTES + (2 << 20)));
         return p;
+    }
+
+    /** Elections this member started early because its leader's process was gone ({@link CrashedLeaderWatch}). */
+    public long crashElections() {
+        CrashedLeaderWatch w = crashWatch;
+        return w == null ? 0 : w.elections();
     }
 
     /** Certificates the Raft port refused (peers and clients, both directions) since start; 0 without Raft TLS. */
@@ -888,6 +919,7 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         // The server first and whatever happens to the clients: a member that is gone must stop voting and
         // acknowledging entries, or a "dead" member still makes up a majority. Requests failing meanwhile must not
         // build new clients.
+        crashWatchThread.shutdownNow();
         RenewingClient[] clients = {client, leaderClient, queryClient, forwardClient};
         for (RenewingClient c : clients) {
             if (c != null) {

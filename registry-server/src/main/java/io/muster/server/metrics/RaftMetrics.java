@@ -30,6 +30,9 @@ public final class RaftMetrics implements LeadershipListener {
         Gauge.builder("muster_raft_last_contact_ms", reads::lastContactMs).description("ms since the leader was last heard from (0 on the leader)").register(meters);
         io.micrometer.core.instrument.FunctionCounter.builder("muster_raft_tls_refusals", admin, ClusterAdmin::tlsRefusals)
                 .description("certificates the Raft port refused (a peer or client without the cluster's CA, or a name mismatch)").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("muster_raft_crash_elections", admin, ClusterAdmin::crashElections)
+                .description("elections this member started at once because the leader's Raft port refused connections (its process was gone)")
+                .register(meters);
         for (Status s : Status.values()) {
             Gauge.builder("muster_instances", () -> catalog.services().stream().mapToLong(e -> e.count(s)).sum())
                     .tag("status", s.wireName()).description("registered instances by status").register(meters);

@@ -387,5 +387,10 @@ final class InProcessApi implements AutoCloseable {
         public long tlsRefusals() {
             return 0;
         }
+
+        @Override
+        public long crashElections() {
+            return 0;
+        }
     }
 }
