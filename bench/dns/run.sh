@@ -3,7 +3,7 @@
 #
 #   bench/dns/run.sh            # ROUNDS=2 DURATION=15 WARMUP=8 by default; needs root for apt-get
 #
-# Each round starts a fresh single-member Muster (fixed heap), registers 10 instances of `web` over HTTP,
+# Each round starts a fresh single-member Muster (as bin/muster starts it, with a fixed heap), registers 10 instances of `web` over HTTP,
 # warms up, and runs dnsperf (-c 4 -q 200, UDP, no EDNS0) for `web.service.muster. A` and `... SRV`; then it
 # starts nsd (one server process, response rate limiting off) on a static zone holding the same 10 A and
 # 10 SRV records (plus the targets' A records) and runs the same dnsperf commands. Each server is warmed up
@@ -84,7 +84,10 @@ count_a() { [ "$(dig @127.0.0.1 -p "$1" +short +tries=1 +time=1 web.service.must
 start_muster() {
   local dir="$WORK/muster-$1"
   mkdir -p "$dir"
-  java "-Xms$HEAP" "-Xmx$HEAP" -XX:+UseG1GC -jar "$JAR" server --id n1 --data-dir "$dir/data" \
+  # As bin/muster starts a member (its options file: the quick JIT tier), with the heap fixed here;
+  # MUSTER_BENCH_JAVA_OPTS adds options after them, e.g. -XX:TieredStopAtLevel=4 for both tiers.
+  # shellcheck disable=SC2086
+  java @"$ROOT/bin/muster-server.options" "-Xms$HEAP" "-Xmx$HEAP" ${MUSTER_BENCH_JAVA_OPTS:-} -jar "$JAR" server --id n1 --data-dir "$dir/data" \
     --http "127.0.0.1:$HTTP_PORT" --raft "127.0.0.1:$RAFT_PORT" --dns "127.0.0.1:$DNS_PORT" \
     --peers "n1@127.0.0.1:$RAFT_PORT" >"$dir/server.log" 2>&1 &
   SERVER_PID=$!

@@ -154,8 +154,10 @@ final class LoadGenerator implements AutoCloseable {
 
     private RequestOptions options(Call c) {
         URI m = members.get(c.member() % members.size());
+        // The connect timeout also bounds the wait for a pooled connection: without it a request behind a stuck pool
+        // waited forever (an etcd failover round hung 10 minutes in leader()).
         RequestOptions o = new RequestOptions().setMethod(c.method()).setHost(m.getHost()).setPort(m.getPort())
-                .setSsl("https".equals(m.getScheme())).setURI(c.path());
+                .setSsl("https".equals(m.getScheme())).setURI(c.path()).setConnectTimeout(10_000);
         if (authorization != null) {
             o.putHeader("Authorization", authorization);
         }
@@ -200,7 +202,7 @@ final class LoadGenerator implements AutoCloseable {
     String get(int member, String path) {
         URI m = members.get(member);
         RequestOptions o = new RequestOptions().setHost(m.getHost()).setPort(m.getPort()).setSsl("https".equals(m.getScheme()))
-                .setURI(path).setTimeout(10_000);
+                .setURI(path).setTimeout(10_000).setConnectTimeout(10_000);
         if (authorization != null) {
             o.putHeader("Authorization", authorization);
         }

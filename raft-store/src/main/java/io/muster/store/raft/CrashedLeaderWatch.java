@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * <li>only a follower that heard from this very leader in this term and then stopped hearing: a member that never
  * got through to the leader (a firewall that rejects) cannot unseat it again and again;</li>
  * <li>the surviving voters stand one after another, in the order of their ids, {@link #rankStepMs} apart: two
- * candidates at once would split the vote and cost a full election timeout. The next one stands only if the first
- * has not been heard from meanwhile (it may be slow to notice). When the first stood with a log one entry behind
+ * candidates at once would split the vote and cost a full election timeout. The next one stands only if it still
+ * follows the silent leader, having heard of no election meanwhile (the first may be slow to notice, or cut off). When the first stood with a log one entry behind
  * (the entry the leader was sending as it died), the other voter refuses it and moves to the candidate's term
  * with no leader; Ratis's {@code startLeaderElection} works only in the term of the member's last entry, so that
- * voter is left to its own election timer: the failover then takes as long as without this watch.</li>
+ * voter is left to its own election timer, which that refused election restarted: the failover then takes about
+ * one probe silence longer than without this watch.</li>
  * <li>at most one early election per member per {@link #coolDownMs}.</li>
  * </ul>
  *
