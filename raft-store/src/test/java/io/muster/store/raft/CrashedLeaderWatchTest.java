@@ -61,6 +61,12 @@ class CrashedLeaderWatchTest {
     private final List<String> probed = new ArrayList<>();
     private boolean refused = true;
 
+    /** The member now reports this silence, and the watch takes one look. */
+    private static void look(FakeMember m, CrashedLeaderWatch w, String leader, long term, long silentMs) {
+        m.silent(leader, term, silentMs);
+        w.tick();
+    }
+
     private CrashedLeaderWatch watch(FakeMember m) {
         return new CrashedLeaderWatch(m, address -> {
             probed.add(address);
@@ -72,13 +78,10 @@ class CrashedLeaderWatchTest {
     void aFollowerThatHeardItsLeaderStandsOnceTheLeadersPortRefuses() {
         FakeMember n2 = new FakeMember("n2");
         CrashedLeaderWatch w = watch(n2);
-        n2.silent("n1", 3, 20);
-        w.tick();
-        n2.silent("n1", 3, 280);
-        w.tick();
+        look(n2, w, "n1", 3, 20);
+        look(n2, w, "n1", 3, 280);
         assertTrue(probed.isEmpty(), "a heartbeat may be this late: no probe before 300 ms of silence");
-        n2.silent("n1", 3, 310);
-        w.tick();
+        look(n2, w, "n1", 3, 310);
         assertEquals(List.of("127.0.0.1:1"), probed);
         assertEquals(List.of("n1"), n2.stood);
         assertEquals(1, w.elections());
@@ -89,12 +92,10 @@ class CrashedLeaderWatchTest {
         FakeMember n2 = new FakeMember("n2");
         CrashedLeaderWatch w = watch(n2);
         refused = false;
-        n2.silent("n1", 3, 20);
-        w.tick();
+        look(n2, w, "n1", 3, 20);
         for (long silent = 300; silent < 2 * TIMEOUT; silent += 25) {
             now += 25;
-            n2.silent("n1", 3, silent);
-            w.tick();
+            look(n2, w, "n1", 3, silent);
         }
         assertFalse(probed.isEmpty());
         assertTrue(probed.size() <= 12, "probed at most every 62 ms, not on every tick: " + probed.size());
@@ -107,12 +108,9 @@ class CrashedLeaderWatchTest {
         // standing would unseat a leader the rest of the cluster hears, again after every election.
         FakeMember n2 = new FakeMember("n2");
         CrashedLeaderWatch w = watch(n2);
-        n2.silent("n1", 3, 400);
-        w.tick();
-        n2.silent("n1", 4, 20);
-        w.tick();
-        n2.silent("n3", 4, 400);
-        w.tick();
+        look(n2, w, "n1", 3, 400);
+        look(n2, w, "n1", 4, 20);
+        look(n2, w, "n3", 4, 400);
         assertTrue(n2.stood.isEmpty(), "it heard n1 in term 4, never n3");
         assertTrue(probed.isEmpty());
     }
@@ -121,25 +119,18 @@ class CrashedLeaderWatchTest {
     void theSecondVoterWaitsItsTurnAndStandsOnlyIfNoOneWon() {
         FakeMember n3 = new FakeMember("n3");
         CrashedLeaderWatch w = watch(n3);
-        n3.silent("n1", 3, 20);
-        w.tick();
-        n3.silent("n1", 3, 330);
-        w.tick();
+        look(n3, w, "n1", 3, 20);
+        look(n3, w, "n1", 3, 330);
         assertTrue(probed.isEmpty(), "n2 goes first: two candidates at once split the vote");
-        n3.silent("n1", 3, 430);
-        w.tick();
+        look(n3, w, "n1", 3, 430);
         assertEquals(List.of("n1"), n3.stood);
 
         FakeMember n3b = new FakeMember("n3");
         CrashedLeaderWatch w2 = watch(n3b);
-        n3b.silent("n1", 3, 20);
-        w2.tick();
-        n3b.silent("n1", 3, 330);
-        w2.tick();
-        n3b.silent("n2", 4, 10); // n2 won meanwhile
-        w2.tick();
-        n3b.silent("n2", 4, 120);
-        w2.tick();
+        look(n3b, w2, "n1", 3, 20);
+        look(n3b, w2, "n1", 3, 330);
+        look(n3b, w2, "n2", 4, 10); // n2 won meanwhile
+        look(n3b, w2, "n2", 4, 120);
         assertTrue(n3b.stood.isEmpty());
     }
 
@@ -147,31 +138,23 @@ class CrashedLeaderWatchTest {
     void atMostOneEarlyElectionPerCoolDownAndNoneOnceRatisHasStarted() {
         FakeMember n2 = new FakeMember("n2");
         CrashedLeaderWatch w = watch(n2);
-        n2.silent("n1", 3, 20);
-        w.tick();
-        n2.silent("n1", 3, 320);
-        w.tick();
+        look(n2, w, "n1", 3, 20);
+        look(n2, w, "n1", 3, 320);
         assertEquals(1, n2.stood.size());
         // Raft refused or lost that election and the member follows n1 again in a later term; it crashes again.
         now += 1000;
-        n2.silent("n1", 5, 20);
-        w.tick();
-        n2.silent("n1", 5, 320);
-        w.tick();
+        look(n2, w, "n1", 5, 20);
+        look(n2, w, "n1", 5, 320);
         assertEquals(1, n2.stood.size(), "within ten election timeouts of the last one");
         now += 10 * TIMEOUT;
-        n2.silent("n1", 5, 20);
-        w.tick();
-        n2.silent("n1", 5, 320);
-        w.tick();
+        look(n2, w, "n1", 5, 20);
+        look(n2, w, "n1", 5, 320);
         assertEquals(2, n2.stood.size());
 
         FakeMember late = new FakeMember("n2");
         CrashedLeaderWatch w3 = watch(late);
-        late.silent("n1", 3, 20);
-        w3.tick();
-        late.silent("n1", 3, 2 * TIMEOUT);
-        w3.tick();
+        look(late, w3, "n1", 3, 20);
+        look(late, w3, "n1", 3, 2 * TIMEOUT);
         assertTrue(late.stood.isEmpty(), "past the upper bound Ratis stands by itself");
     }
 
@@ -179,19 +162,15 @@ class CrashedLeaderWatchTest {
     void aMemberOutsideTheVotersOrARefusedStandCountsNoElection() {
         FakeMember listener = new FakeMember("n4");
         CrashedLeaderWatch w = watch(listener);
-        listener.silent("n1", 3, 20);
-        w.tick();
-        listener.silent("n1", 3, 900);
-        w.tick();
+        look(listener, w, "n1", 3, 20);
+        look(listener, w, "n1", 3, 900);
         assertTrue(listener.stood.isEmpty());
 
         FakeMember n2 = new FakeMember("n2");
         n2.accept = false;
         CrashedLeaderWatch w2 = watch(n2);
-        n2.silent("n1", 3, 20);
-        w2.tick();
-        n2.silent("n1", 3, 320);
-        w2.tick();
+        look(n2, w2, "n1", 3, 20);
+        look(n2, w2, "n1", 3, 320);
         assertEquals(1, n2.stood.size());
         assertEquals(0, w2.elections());
     }
