@@ -223,13 +223,9 @@ final class CrashedLeaderWatch {
     /** A TCP connect with a short timeout; only {@link ConnectException} (a refusal) counts. */
     static Probe tcp(int timeoutMs) {
         return address -> {
-            int colon = address.lastIndexOf(':');
-            if (colon < 0) {
-                return false;
-            }
-            String host = address.substring(0, colon).replace("[", "").replace("]", "");
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))), timeoutMs);
+                InetSocketAddress at = RaftSettings.hostAndPort(address);
+                socket.connect(new InetSocketAddress(at.getHostString(), at.getPort()), timeoutMs);
                 return false;
             } catch (ConnectException e) {
                 // A timed-out connect is a SocketTimeoutException, not this: only an answered refusal lands here.

@@ -310,13 +310,11 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
     private RaftProperties serverProperties() {
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(settings.dataDir().resolve("raft").toFile()));
-        String address = settings.raftAddress();
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon).replace("[", "").replace("]", "");
+        java.net.InetSocketAddress address = RaftSettings.hostAndPort(settings.raftAddress());
         // By class name, so that Ratis builds our gRPC factory (PromptCommitRpc) for the server; clients stay plain.
         p.set(org.apache.ratis.RaftConfigKeys.Rpc.TYPE_KEY, PromptCommitRpc.class.getName());
-        GrpcConfigKeys.Server.setHost(p, host);
-        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(address.substring(colon + 1)));
+        GrpcConfigKeys.Server.setHost(p, address.getHostString());
+        GrpcConfigKeys.Server.setPort(p, address.getPort());
         long min = settings.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));

@@ -57,4 +57,14 @@ public record RaftSettings(
                 })
                 .toList();
     }
+
+    /** A Raft address, {@code host:port} or {@code [v6]:port}, as an unresolved socket address. */
+    static java.net.InetSocketAddress hostAndPort(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("not host:port: " + address);
+        }
+        String host = address.substring(0, colon).replace("[", "").replace("]", "");
+        return java.net.InetSocketAddress.createUnresolved(host, Integer.parseInt(address.substring(colon + 1)));
+    }
 }
