@@ -418,9 +418,9 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
                 .handle((reply, error) -> {
                     Throwable failure = error != null ? error : reply.isSuccess() ? null : reply.getException();
                     if (failure != null) {
-                        // In-process, even NotLeader proves nothing: a leader that steps down fails the entries it
-                        // had appended with NotLeader, and the next leader may still commit them.
-                        throw new CompletionException(here ? outcomeUnknown("write", failure) : writeFailed("write", failure));
+                        // An entry proposed here was handed to this leader's log: nothing proves it did not run.
+                        throw new CompletionException(here ? RequestFailures.outcomeUnknown("write", failure)
+                                : RequestFailures.appendFailed("write", failure));
                     }
                     return reply;
                 })
@@ -532,7 +532,7 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
     private CompletableFuture<Long> readIndexRound() {
         return readHere(APPLIED_INDEX_QUERY)
                 .thenApply(r -> appliedIndexOf("read", r, null))
-                .exceptionallyCompose(e -> root(e) instanceof TimeoutException ? CompletableFuture.failedFuture(e)
+                .exceptionallyCompose(e -> RequestFailures.root(e) instanceof TimeoutException ? CompletableFuture.failedFuture(e)
                         : queryClient.call(c -> c.async().sendReadOnlyUnordered(APPLIED_INDEX_QUERY, selfId))
                                 .handle((r, error) -> appliedIndexOf("read", r, error)));
     }
@@ -573,10 +573,10 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
     /** The payload of a member answer, or the failure as this member reports it (not applied: no leader). */
     private static byte[] answerPayload(String what, RaftClientReply r, Throwable error) {
         if (error != null) {
-            throw new CompletionException(noLeader(what, error));
+            throw new CompletionException(RequestFailures.noLeader(what, error));
         }
         if (!r.isSuccess()) {
-            throw new CompletionException(noLeader(what, r.getException()));
+            throw new CompletionException(RequestFailures.noLeader(what, r.getException()));
         }
         MemberAnswer answer;
         try {
@@ -635,7 +635,7 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
     public CompletableFuture<byte[]> askLeaderOnce(MessageKind kind, byte[] payload) {
         return askLeader(forwardClient, kind, payload).handle((r, error) -> {
             if (error != null) {
-                throw new CompletionException(writeFailed("forward", error));
+                throw new CompletionException(RequestFailures.queryFailed("forward", error));
             }
             return answerPayload("forward", r, null);
         });
@@ -649,59 +649,6 @@ public final class RaftNode implements Proposals, Leadership, ReadBarrier, Membe
         // follower after a read-index, which would run the message on a member that holds no leases.
         Message message = memberMessage(kind, payload);
         return via.call(c -> c.async().sendReadOnlyNonLinearizable(message));
-    }
-
-    /**
-     * A write's failure as the contract sees it: {@code no_leader} only when the write provably did not run (no
-     * leader took it: Ratis's NotLeader and LeaderNotReady, or nothing sent); once it may have reached a leader,
-     * a timeout or a broken connection leaves its outcome unknown.
-     */
-    private static RuntimeException writeFailed(String what, Throwable cause) {
-        Throwable root = root(cause);
-        if (root instanceof NoLeaderException || root instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
-                || root instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException || neverSent(root)) {
-            return noLeader(what, root);
-        }
-        return outcomeUnknown(what, root);
-    }
-
-    /** A connection that was refused, or a client already closed, carried nothing to any leader. */
-    private static boolean neverSent(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.net.ConnectException || c instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException
-                    || String.valueOf(c.getMessage()).contains("Connection refused")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static RuntimeException outcomeUnknown(String what, Throwable cause) {
-        Throwable root = root(cause);
-        if (root instanceof OutcomeUnknownException unknown) {
-            return unknown;
-        }
-        String reason = root instanceof TimeoutException ? "no answer within " + WRITE_DEADLINE.toSeconds() + "s" : String.valueOf(root);
-        return new OutcomeUnknownException(what + " outcome unknown: " + reason
-                + "; it may have been applied (read it back, or retry: a registration is idempotent)", root);
-    }
-
-    private static Throwable root(Throwable cause) {
-        Throwable root = cause;
-        while ((root instanceof CompletionException || root instanceof java.util.concurrent.ExecutionException)
-                && root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root;
-    }
-
-    private static NoLeaderException noLeader(String what, Throwable cause) {
-        Throwable root = root(cause);
-        if (root instanceof NoLeaderException nl) {
-            return nl;
-        }
-        String reason = root instanceof TimeoutException ? "timed out waiting for a leader" : String.valueOf(root);
-        return new NoLeaderException(what + " failed: " + reason, root);
     }
 
     private Optional<RaftServer.Division> division() {

@@ -71,7 +71,7 @@ final class RenewingClient implements Closeable {
         try {
             sender.execute(() -> send(request, result));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            result.completeExceptionally(e);
+            result.completeExceptionally(new NotSentException(e));
         }
         return result.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
