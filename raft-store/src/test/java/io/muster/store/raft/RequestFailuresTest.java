@@ -116,6 +116,29 @@ class RequestFailuresTest {
         assertInstanceOf(NoLeaderException.class, RequestFailures.queryFailed("forward", unsent));
     }
 
+    @Test
+    void aForwardToALeaderWhoseProcessIsGoneIsNotRunOnAFreshClient() throws Exception {
+        // Ratis's real client as this member builds one for forwarded writes, its leader at a port nobody listens
+        // on: its very first request must fail as refused (no_leader), not behind a window something else failed.
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        org.apache.ratis.protocol.RaftPeer gone = org.apache.ratis.protocol.RaftPeer.newBuilder()
+                .setId("n1").setAddress("127.0.0.1:" + port).build();
+        try (org.apache.ratis.client.RaftClient client = org.apache.ratis.client.RaftClient.newBuilder()
+                .setProperties(RaftNode.clientProperties())
+                .setRaftGroup(org.apache.ratis.protocol.RaftGroup.valueOf(RaftGroupId.randomId(), gone))
+                .setLeaderId(gone.getId())
+                .setRetryPolicy(RaftNode::retryIfNotRun)
+                .build()) {
+            CompletableFuture<?> forward = client.async().sendReadOnlyNonLinearizable(
+                    org.apache.ratis.protocol.Message.valueOf("forwarded writes"));
+            Throwable failed = forward.handle((r, e) -> e).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertInstanceOf(NoLeaderException.class, RequestFailures.queryFailed("forward", failed), String.valueOf(failed));
+        }
+    }
+
     private static RaftGroupMemberId member(String id) {
         return RaftGroupMemberId.valueOf(RaftPeerId.valueOf(id), RaftGroupId.randomId());
     }
