@@ -18,7 +18,8 @@ import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
  * ({@code SlidingWindow.Client.fail}). Such a later request may have reached the leader, been replicated and be
  * committed by the next leader, so "already closed" proves nothing. (A request handed to a window that had failed
  * already gets it too, without being sent; it cannot be told from the others without a race, and is rare, since the
- * first failure replaces the client.) A refused connection proves "not sent" only for the request's own attempt.
+ * first failure replaces the client.) A refused connection, or a refusal by a gRPC stream that had already ended,
+ * proves "not sent" only for the request's own attempt.
  */
 final class RequestFailures {
     private RequestFailures() {
@@ -31,7 +32,7 @@ final class RequestFailures {
     static RuntimeException queryFailed(String what, Throwable cause) {
         Throwable root = root(cause);
         if (root instanceof NoLeaderException || root instanceof NotLeaderException || root instanceof LeaderNotReadyException
-                || notSent(root) || (!cascaded(root) && refused(root instanceof RaftRetryFailureException ? root.getCause() : root))) {
+                || notSent(root) || ownAttemptNotSent(root instanceof RaftRetryFailureException ? root.getCause() : root)) {
             return noLeader(what, root);
         }
         return outcomeUnknown(what, root);
@@ -45,7 +46,7 @@ final class RequestFailures {
     static RuntimeException appendFailed(String what, Throwable cause) {
         Throwable root = root(cause);
         if (root instanceof NoLeaderException || notSent(root)
-                || (!cascaded(root) && !(root instanceof RaftRetryFailureException) && refused(root))) {
+                || (!(root instanceof RaftRetryFailureException) && ownAttemptNotSent(root))) {
             return noLeader(what, root);
         }
         return outcomeUnknown(what, root);
@@ -76,6 +77,26 @@ final class RequestFailures {
             root = root.getCause();
         }
         return root;
+    }
+
+    /** The request's own attempt never left this member: refused a connection, or refused by a dead stream. */
+    private static boolean ownAttemptNotSent(Throwable attempt) {
+        return closedStream(attempt) || (!cascaded(attempt) && refused(attempt));
+    }
+
+    /**
+     * Ratis's gRPC client keeps one stream per server; once that stream has ended (its server went away) it refuses
+     * every later request at once, without writing it, as "CLIENT->SERVER is closed." or "...: the stream is closed."
+     * ({@code GrpcClientProtocolClient.AsyncStreamObservers.onNext}, Ratis 3.2.0), with no cause. The window's
+     * cascade says "SlidingWindow$Client:... is closed." and carries the failure it passes on; a stream that ended
+     * under a request says "...: Stream ...: no reply ...": both may have been sent.
+     */
+    private static boolean closedStream(Throwable t) {
+        if (!(t instanceof AlreadyClosedException) || t.getCause() != null) {
+            return false;
+        }
+        String m = String.valueOf(t.getMessage());
+        return !m.startsWith("SlidingWindow") && m.matches("\\S+->\\S+( is closed\\.|: the stream is closed\\.)");
     }
 
     private static boolean notSent(Throwable t) {

@@ -117,6 +117,27 @@ class RequestFailuresTest {
     }
 
     @Test
+    void aRequestRefusedByAStreamThatHadEndedWasNotSent() {
+        // As Ratis's gRPC client refuses a request on a stream to a server that went away (CI, stop 27): unsent.
+        var dead = new org.apache.ratis.protocol.exceptions.AlreadyClosedException("client-6E4F68CB6567->n3 is closed.");
+        assertInstanceOf(NoLeaderException.class, RequestFailures.queryFailed("forward", new CompletionException(dead)));
+        assertInstanceOf(NoLeaderException.class, RequestFailures.appendFailed("write", dead));
+        var ended = new org.apache.ratis.protocol.exceptions.AlreadyClosedException("client-6E4F68CB6567->n3: the stream is closed.");
+        assertInstanceOf(NoLeaderException.class, RequestFailures.queryFailed("forward", ended));
+        // Sent on a stream that then ended without an answer: it may have run.
+        var noReply = new org.apache.ratis.protocol.exceptions.AlreadyClosedException(
+                "client-6E4F68CB6567->n3: Stream onCompleted: no reply for async request cid=7");
+        assertInstanceOf(OutcomeUnknownException.class, RequestFailures.queryFailed("forward", noReply));
+        // The window passing that refusal on to a request behind it: that one may have been sent.
+        var cascade = new org.apache.ratis.protocol.exceptions.AlreadyClosedException("SlidingWindow$Client:client-6E4F68CB6567->RAFT is closed.", dead);
+        assertInstanceOf(OutcomeUnknownException.class, RequestFailures.queryFailed("forward", cascade));
+        // After retries on an appended entry nothing is proven, whatever the last attempt met.
+        RaftRetryFailureException exhausted = new RaftRetryFailureException(null, 3, RetryPolicies.noRetry(), dead);
+        assertInstanceOf(OutcomeUnknownException.class, RequestFailures.appendFailed("write", exhausted));
+        assertInstanceOf(NoLeaderException.class, RequestFailures.queryFailed("forward", exhausted));
+    }
+
+    @Test
     void aForwardToALeaderWhoseProcessIsGoneIsNotRunOnAFreshClient() throws Exception {
         // Ratis's real client as this member builds one for forwarded writes, its leader at a port nobody listens
         // on: its very first request must fail as refused (no_leader), not behind a window something else failed.
